@@ -23,18 +23,14 @@ $(STAMP): requirements.txt settings.ini setup.py
 	touch $(STAMP)
 
 demo: install
-	$(VENV)/bin/python -m avss.demo
+	$(VENV)/bin/avss demo --models toy --segmenter clipseg -o demo_out
 
 # The test suite: library in sync with the notebooks, every notebook, then tests/.
 test: install check-sync nbval pytests
 
-# Export the notebooks into a scratch copy and compare with avss/ (never touches avss/).
+# avss/ must be exactly what the notebooks export (never edit avss/ by hand).
 check-sync: install
-	@tmp=$$(mktemp -d); cp -r settings.ini nbs avss $$tmp/; \
-	(cd $$tmp && $(CURDIR)/$(VENV)/bin/nbdev_export) || exit 1; \
-	if ! diff -r -q -x __pycache__ avss $$tmp/avss; then \
-	  echo "avss/ differs from what the notebooks export: edit nbs/ and run 'make export'."; rm -rf $$tmp; exit 1; fi; \
-	rm -rf $$tmp; echo "avss/ is in sync with nbs/"
+	tools/check-sync
 
 nbval: install
 	$(VENV)/bin/pytest -q -p no:cacheprovider --nbval-lax --nbval-current-env --nbval-cell-timeout=900 nbs
@@ -48,5 +44,7 @@ export: install
 clean-nbs: install
 	$(VENV)/bin/nbdev_clean
 
+# README.md is nbs/index.ipynb's prose (code cells hidden), with image paths made relative to the repository root.
 readme: install
-	cd nbs && ../$(VENV)/bin/jupyter nbconvert --to markdown index.ipynb --output-dir .. --output README
+	cd nbs && ../$(VENV)/bin/jupyter nbconvert --to markdown --no-input index.ipynb --output-dir .. --output README
+	sed -i 's#(\.\./imgs/#(imgs/#g' README.md
