@@ -9,9 +9,18 @@ export TRANSFORMERS_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM = false
 export MPLBACKEND = Agg
 
-.PHONY: install demo test check-sync nbval pytests export clean-nbs readme
+.PHONY: install system-deps demo test check-sync nbval pytests export clean-nbs readme
 
-install: $(STAMP)
+install: system-deps $(STAMP)
+
+# WordNet 3.0 (the official vocabulary filter, the offline LAVE mapper) comes from Debian's packages; NLTK reads
+# them through avss.core.wordnet(). Installed when we can (root + apt-get); otherwise say what to install.
+SYSTEM_PKGS := wordnet-base wordnet-sense-index
+system-deps:
+	@test -f /usr/share/wordnet/data.noun || test -n "$$AVSS_WORDNET_DIR" || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PKGS)) >/dev/null; \
+	  else echo "note: WordNet 3.0 is missing; install it with: sudo apt-get install $(SYSTEM_PKGS)"; fi; }
 
 # torch is pinned and installed first: anything later that depends on torch then
 # finds it satisfied instead of pulling a multi-GB CUDA build (ENVIRONMENT.md).

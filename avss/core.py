@@ -14,10 +14,10 @@ import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # %% auto #0
-__all__ = ['MIN_SIDE', 'MAX_PIXELS', 'ImageLike', 'AvssError', 'ImageError', 'EncodeConfig', 'ClusterConfig', 'AlignConfig',
-           'CRFConfig', 'MajorityConfig', 'CaptionConfig', 'VocabularyConfig', 'SegmentConfig', 'AutoSegConfig',
-           'load_image', 'seed_everything', 'make_generator', 'get_device', 'resolve_dtype', 'autocast', 'atomic_write',
-           'as_tensor']
+__all__ = ['MIN_SIDE', 'MAX_PIXELS', 'ImageLike', 'WORDNET_HINT', 'AvssError', 'ImageError', 'EncodeConfig', 'ClusterConfig',
+           'AlignConfig', 'CRFConfig', 'MajorityConfig', 'CaptionConfig', 'VocabularyConfig', 'SegmentConfig',
+           'AutoSegConfig', 'load_image', 'seed_everything', 'make_generator', 'get_device', 'resolve_dtype',
+           'autocast', 'atomic_write', 'as_tensor', 'wordnet']
 
 # %% ../nbs/00_core.ipynb #432e03a4
 class AvssError(Exception):
@@ -256,3 +256,61 @@ def as_tensor(x, dtype=None, device=None) -> torch.Tensor:
     "Accept numpy arrays or tensors; return a tensor (no copy when nothing changes)."
     t = x if isinstance(x, torch.Tensor) else torch.as_tensor(np.asarray(x))
     return t.to(device=device if device is not None else t.device, dtype=dtype if dtype is not None else t.dtype)
+
+# %% ../nbs/00_core.ipynb #4d782e18
+_LEXNAMES = ("adj.all adj.pert adv.all noun.Tops noun.act noun.animal noun.artifact noun.attribute noun.body noun.cognition "
+             "noun.communication noun.event noun.feeling noun.food noun.group noun.location noun.motive noun.object noun.person "
+             "noun.phenomenon noun.plant noun.possession noun.process noun.quantity noun.relation noun.shape noun.state "
+             "noun.substance noun.time verb.body verb.change verb.cognition verb.communication verb.competition "
+             "verb.consumption verb.contact verb.creation verb.emotion verb.motion verb.perception verb.possession "
+             "verb.social verb.stative verb.weather adj.ppl").split()   # WordNet 3.0's 45 lexicographer files, in number order
+_POS_NUMBER = {"adj": 3, "adv": 4, "noun": 1, "verb": 2}
+WORDNET_HINT = ("WordNet 3.0 is not installed. On Debian/Ubuntu: `sudo apt-get install wordnet-base wordnet-sense-index` "
+                "(`make install` does it when run as root); elsewhere put the WordNet 3.0 database files (data.noun, "
+                "index.noun, ...) in $NLTK_DATA/corpora/wordnet, or point AVSS_WORDNET_DIR at a folder holding them")
+
+def _cache_dir() -> Path: return Path(os.environ.get("AVSS_CACHE", Path.home() / ".cache" / "avss"))
+
+# %% ../nbs/00_core.ipynb #568204ef
+def _wordnet_source() -> Path | None:
+    "A folder holding the WordNet 3.0 database files: AVSS_WORDNET_DIR, else Debian's /usr/share/wordnet."
+    for d in (os.environ.get("AVSS_WORDNET_DIR"), "/usr/share/wordnet"):
+        if d and (Path(d) / "data.noun").is_file() and (Path(d) / "index.noun").is_file(): return Path(d)
+    return None
+
+def _nltk_copy(src: Path) -> Path:
+    "Copy the database into <cache>/nltk_data/corpora/wordnet (once, atomically) with a lexnames file; return nltk_data."
+    import shutil
+    root = _cache_dir() / "nltk_data"
+    dest = root / "corpora" / "wordnet"
+    if (dest / "lexnames").is_file(): return root
+    tmp = dest.with_name(f".wordnet.{os.getpid()}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
+    for f in src.iterdir():
+        if f.is_file() and (f.name.startswith(("data.", "index.")) or f.suffix == ".exc" or f.name.startswith("cntlist")):
+            shutil.copyfile(f, tmp / f.name)
+    (tmp / "lexnames").write_text("".join(f"{i:02d}\t{n}\t{_POS_NUMBER[n.split('.')[0]]}\n" for i, n in enumerate(_LEXNAMES)))
+    try: tmp.rename(dest)
+    except OSError: shutil.rmtree(tmp, ignore_errors=True)   # another process finished first
+    return root
+
+# %% ../nbs/00_core.ipynb #d71e06dd
+_WORDNET = None
+
+def wordnet():
+    "NLTK's WordNet 3.0 reader, offline (NLTK's data folders, else a cached copy of Debian's files); `AvssError` saying how to install it."
+    global _WORDNET
+    if _WORDNET is not None: return _WORDNET
+    try:
+        import nltk
+        from nltk.corpus.reader.wordnet import WordNetCorpusReader
+    except ImportError: raise AvssError("WordNet support needs NLTK: pip install nltk") from None
+    try: folder = Path(nltk.data.find("corpora/wordnet"))
+    except LookupError:
+        src = _wordnet_source()
+        if src is None: raise AvssError(WORDNET_HINT) from None
+        root = str(_nltk_copy(src))
+        if root not in nltk.data.path: nltk.data.path.append(root)   # NLTK reads only inside its data folders
+        folder = Path(nltk.data.find("corpora/wordnet"))
+    _WORDNET = WordNetCorpusReader(str(folder), None)
+    return _WORDNET
