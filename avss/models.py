@@ -5,6 +5,7 @@
 # %% ../nbs/01_models.ipynb #2d96baad
 from __future__ import annotations
 import json, os, socket, hashlib
+from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -18,18 +19,29 @@ import avss
 from .core import AvssError, get_device
 
 # %% auto #0
-__all__ = ['REGISTRY', 'ASSETS', 'TOY_DIR', 'CLIP_MEAN', 'CLIP_STD', 'BERT_SPECIALS', 'FIXTURE_WORDS', 'TINY_BLIP',
-           'TINY_CLIPSEG', 'ModelUnavailableError', 'resolve_checkpoint', 'BlipBundle', 'ClipSegBundle', 'load_blip',
-           'load_clipseg', 'write_bert_tokenizer', 'write_clip_tokenizer', 'tiny_blip', 'tiny_clipseg']
+__all__ = ['ASSETS', 'TOY_DIR', 'REGISTRY', 'CLIP_MEAN', 'CLIP_STD', 'BERT_SPECIALS', 'FIXTURE_WORDS', 'TINY_BLIP',
+           'TINY_CLIPSEG', 'register_models', 'model_names', 'ModelUnavailableError', 'resolve_checkpoint',
+           'BlipBundle', 'ClipSegBundle', 'load_blip', 'load_clipseg', 'write_bert_tokenizer', 'write_clip_tokenizer',
+           'blip_config', 'clipseg_config', 'save_model_folder', 'tiny_blip', 'tiny_clipseg']
 
 # %% ../nbs/01_models.ipynb #04273890
-REGISTRY = {
-    "base":    {"blip": "Salesforce/blip-image-captioning-base", "clipseg": "CIDAS/clipseg-rd64-refined"},
-    "large":   {"blip": "Salesforce/blip-image-captioning-large", "clipseg": "CIDAS/clipseg-rd64-refined"},
-    "clipseg": {"clipseg": "CIDAS/clipseg-rd64-refined"},
-}
 ASSETS = Path(avss.__file__).parent / "assets"
-TOY_DIR = ASSETS / "toy"   # toy/blip and toy/clipseg, written by chapter 11
+TOY_DIR = ASSETS / "toy"   # toy/blip and toy/clipseg, written by chapter 11a
+
+REGISTRY: dict[str, dict] = {}
+
+def register_models(name: str, **components) -> dict:
+    "Add components (`blip=`, `clipseg=`, ...: hub id, folder, or a function returning a folder) to the models set `name`."
+    REGISTRY.setdefault(name, {}).update(components)
+    return REGISTRY[name]
+
+def model_names() -> list[str]:
+    "The registered models sets, in registration order."
+    return list(REGISTRY)
+
+register_models("base", blip="Salesforce/blip-image-captioning-base", clipseg="CIDAS/clipseg-rd64-refined")
+register_models("large", blip="Salesforce/blip-image-captioning-large", clipseg="CIDAS/clipseg-rd64-refined")
+register_models("clipseg", clipseg="CIDAS/clipseg-rd64-refined")
 
 # %% ../nbs/01_models.ipynb #23241a4d
 class ModelUnavailableError(AvssError):
@@ -130,16 +142,11 @@ def _load(cls, ref: str, local_only: bool, device, dtype=None):
 
 # %% ../nbs/01_models.ipynb #7d782e33
 def _ref_for(name: str | os.PathLike, kind: str) -> str | os.PathLike:
-    if isinstance(name, str) and name in REGISTRY:
-        if kind not in REGISTRY[name]: raise AvssError(f"{name!r} has no {kind} checkpoint")
-        return REGISTRY[name][kind]
-    if name == "tiny": return tiny_blip() if kind == "blip" else tiny_clipseg()
-    if name == "toy":
-        p = TOY_DIR / kind
-        if not (p / "config.json").exists():
-            raise ModelUnavailableError(f"the toy {kind} model is not in this installation ({p}); train it with nbs/11_toyworld.ipynb")
-        return p
-    return name
+    "The `kind` checkpoint of the models set `name`; any other name (hub id, folder) is its own checkpoint."
+    if not (isinstance(name, str) and name in REGISTRY): return name
+    refs = REGISTRY[name]
+    if kind not in refs: raise AvssError(f"models set {name!r} has no {kind} checkpoint (it has: {', '.join(refs)})")
+    return refs[kind]() if callable(refs[kind]) else refs[kind]
 
 def load_blip(name: str | os.PathLike = "base", device="cpu", dtype=None) -> BlipBundle:
     "Load a BLIP captioning model: registry key, hub id or folder."
@@ -156,6 +163,16 @@ def load_clipseg(name: str | os.PathLike = "clipseg", device="cpu", dtype=None) 
     size = pp.get("size", 352); size = size.get("height", 352) if isinstance(size, dict) else size
     return ClipSegBundle(model, tok, tuple(pp.get("image_mean", CLIP_MEAN)), tuple(pp.get("image_std", CLIP_STD)),
                          int(size), str(ref))
+
+# %% ../nbs/01_models.ipynb #b9b23525
+def _toy_folder(kind: str) -> Path:
+    "The shipped toy model of `kind`, or a clear error when this installation lacks it."
+    p = TOY_DIR / kind
+    if not (p / "config.json").exists():
+        raise ModelUnavailableError(f"the toy {kind} model is not in this installation ({p}); train it with nbs/11a_toymodels.ipynb")
+    return p
+
+register_models("toy", blip=partial(_toy_folder, "blip"), clipseg=partial(_toy_folder, "clipseg"))
 
 # %% ../nbs/01_models.ipynb #bb99975b
 BERT_SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "[DEC]"]
@@ -188,6 +205,40 @@ def write_clip_tokenizer(words, folder: Path):
     tok.save_pretrained(folder)
     return tok
 
+# %% ../nbs/01_models.ipynb #7c1338f4
+def blip_config(tok, vision_hidden: int, vision_layers: int, vision_heads: int, text_hidden: int, text_layers: int,
+                text_heads: int, image_size: int, patch_size: int, init: float | None = 0.02, max_text: int = 64) -> BlipConfig:
+    "A BLIP captioner's configuration at any size, its vocabulary and special tokens taken from `tok`."
+    vision = dict(hidden_size=vision_hidden, intermediate_size=4 * vision_hidden, num_hidden_layers=vision_layers,
+                  num_attention_heads=vision_heads, image_size=image_size, patch_size=patch_size)
+    if init is not None: vision["initializer_range"] = init   # BLIP's default (1e-10) makes every patch token ~0
+    text = dict(vocab_size=len(tok), hidden_size=text_hidden, intermediate_size=4 * text_hidden, num_hidden_layers=text_layers,
+                num_attention_heads=text_heads, encoder_hidden_size=vision_hidden, max_position_embeddings=max_text,
+                pad_token_id=tok.pad_token_id, bos_token_id=tok.bos_token_id, sep_token_id=tok.sep_token_id,
+                eos_token_id=tok.sep_token_id)
+    return BlipConfig(text_config=text, vision_config=vision, projection_dim=text_hidden)
+
+# %% ../nbs/01_models.ipynb #8ac947c1
+def clipseg_config(tok, hidden: int, layers: int, heads: int, image_size: int, patch_size: int, reduce_dim: int,
+                   text_layers: int | None = None, extract_layers=None, max_text: int = 32, decoder_heads: int = 2,
+                   complex_upsampling: bool = False) -> CLIPSegConfig:
+    "A CLIPSeg configuration at any size (text and vision towers of one width), vocabulary and special tokens from `tok`."
+    common = dict(hidden_size=hidden, intermediate_size=4 * hidden, num_attention_heads=heads)
+    text = dict(common, num_hidden_layers=text_layers or layers, vocab_size=len(tok), max_position_embeddings=max_text,
+                bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)
+    vision = dict(common, num_hidden_layers=layers, image_size=image_size, patch_size=patch_size)
+    return CLIPSegConfig(text_config=text, vision_config=vision, projection_dim=hidden, reduce_dim=reduce_dim,
+                         extract_layers=list(extract_layers if extract_layers is not None else range(layers)),
+                         decoder_num_attention_heads=decoder_heads, decoder_intermediate_size=2 * reduce_dim,
+                         use_complex_transposed_convolution=complex_upsampling)
+
+def save_model_folder(model, folder, image_size: int, mean=CLIP_MEAN, std=CLIP_STD) -> Path:
+    "Write `model`'s weights (safetensors) and its preprocessor config into `folder` (the tokenizer is written separately)."
+    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(folder, safe_serialization=True)
+    (folder / "preprocessor_config.json").write_text(json.dumps({"image_mean": list(mean), "image_std": list(std), "size": image_size}))
+    return folder
+
 # %% ../nbs/01_models.ipynb #b8464ef8
 FIXTURE_WORDS = ("a picture of photo the on and in with dog cat person car tree grass sky road water red blue green "
                  "white black small large sitting standing next to").split()
@@ -214,39 +265,24 @@ def _build_fixture(folder: Path, seed: int, build):
     return folder
 
 # %% ../nbs/01_models.ipynb #c0d99024
-TINY_BLIP = dict(hidden=32, layers=2, heads=2, image_size=384, patch_size=16, init=0.02)
+TINY_BLIP = dict(vision_hidden=32, vision_layers=2, vision_heads=2, text_hidden=32, text_layers=2, text_heads=2,
+                 image_size=384, patch_size=16)
 
 def tiny_blip(seed: int = 0) -> Path:
     "Folder of a tiny random BLIP captioner (seeded, cached). Load it with `load_blip(tiny_blip())`."
-    c = TINY_BLIP
     def build(d: Path):
         tok = write_bert_tokenizer(FIXTURE_WORDS, d)
-        vision = dict(hidden_size=c["hidden"], intermediate_size=4 * c["hidden"], num_hidden_layers=c["layers"],
-                      num_attention_heads=c["heads"], image_size=c["image_size"], patch_size=c["patch_size"],
-                      initializer_range=c["init"])  # BLIP's default (1e-10) would make every patch token ~0
-        text = dict(vocab_size=len(tok), hidden_size=c["hidden"], intermediate_size=4 * c["hidden"],
-                    num_hidden_layers=c["layers"], num_attention_heads=c["heads"], encoder_hidden_size=c["hidden"],
-                    max_position_embeddings=64, pad_token_id=tok.pad_token_id, bos_token_id=tok.bos_token_id,
-                    sep_token_id=tok.sep_token_id, eos_token_id=tok.sep_token_id)
-        cfg = BlipConfig(text_config=text, vision_config=vision, projection_dim=c["hidden"])
-        BlipForConditionalGeneration(cfg).save_pretrained(d, safe_serialization=True)
-        (d / "preprocessor_config.json").write_text(json.dumps({"image_mean": CLIP_MEAN, "image_std": CLIP_STD, "size": c["image_size"]}))
-    return _build_fixture(_fixture_dir("tiny-blip", seed, c), seed, build)
+        save_model_folder(BlipForConditionalGeneration(blip_config(tok, **TINY_BLIP)), d, TINY_BLIP["image_size"])
+    return _build_fixture(_fixture_dir("tiny-blip", seed, TINY_BLIP), seed, build)
 
 # %% ../nbs/01_models.ipynb #974ba5aa
-TINY_CLIPSEG = dict(hidden=32, layers=2, heads=2, image_size=224, patch_size=16, reduce_dim=16, extract_layers=[0, 1])
+TINY_CLIPSEG = dict(hidden=32, layers=2, heads=2, image_size=224, patch_size=16, reduce_dim=16)
 
 def tiny_clipseg(seed: int = 0) -> Path:
     "Folder of a tiny random CLIPSeg (seeded, cached). Load it with `load_clipseg(tiny_clipseg())`."
-    c = TINY_CLIPSEG
     def build(d: Path):
         tok = write_clip_tokenizer(FIXTURE_WORDS, d)
-        common = dict(hidden_size=c["hidden"], intermediate_size=4 * c["hidden"], num_hidden_layers=c["layers"], num_attention_heads=c["heads"])
-        text = dict(common, vocab_size=len(tok), max_position_embeddings=32, bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
-                    pad_token_id=tok.pad_token_id)
-        vision = dict(common, image_size=c["image_size"], patch_size=c["patch_size"])
-        cfg = CLIPSegConfig(text_config=text, vision_config=vision, projection_dim=c["hidden"], reduce_dim=c["reduce_dim"],
-                            extract_layers=c["extract_layers"], decoder_num_attention_heads=2, decoder_intermediate_size=2 * c["reduce_dim"])
-        CLIPSegForImageSegmentation(cfg).save_pretrained(d, safe_serialization=True)
-        (d / "preprocessor_config.json").write_text(json.dumps({"image_mean": CLIP_MEAN, "image_std": CLIP_STD, "size": c["image_size"]}))
-    return _build_fixture(_fixture_dir("tiny-clipseg", seed, c), seed, build)
+        save_model_folder(CLIPSegForImageSegmentation(clipseg_config(tok, **TINY_CLIPSEG)), d, TINY_CLIPSEG["image_size"])
+    return _build_fixture(_fixture_dir("tiny-clipseg", seed, TINY_CLIPSEG), seed, build)
+
+register_models("tiny", blip=tiny_blip, clipseg=tiny_clipseg)
