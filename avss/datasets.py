@@ -13,6 +13,7 @@ import numpy as np
 from PIL import Image
 
 from .core import AvssError, load_image
+from .toyworld import toy_dataset
 
 # %% auto #0
 __all__ = ['VOC_CLASSES', 'CONTEXT59_CLASSES', 'CONTEXT459_CLASSES', 'ADE150_CLASSES', 'CITYSCAPES_CLASSES',
@@ -360,24 +361,23 @@ def voc_sample(root=None, split: str = "val") -> Dataset:
 # %% ../nbs/13_datasets.ipynb #4ed1e354
 _DATASETS: dict[str, Callable[..., Dataset]] = {"voc": voc, "context59": context59, "context459": context459,
     "ade150": ade150, "ade847": ade847, "cityscapes": cityscapes, "voc_sample": voc_sample}
-_PLUGINS = {"toy": "avss.toyworld"}   # name -> module that registers it on import
 _ON_DISK = ("voc", "context59", "context459", "ade150", "ade847", "cityscapes")   # these need a root folder
 
 def register_dataset(name: str, factory: Callable[..., Dataset]) -> None:
     "Make `get_dataset(name, root, split)` call `factory(root=root, split=split)`."
     _DATASETS[name] = factory
 
-def dataset_names() -> list[str]: return sorted(set(_DATASETS) | set(_PLUGINS))
+def dataset_names() -> list[str]: return sorted(_DATASETS)
 
 def get_dataset(name: str, root=None, split: str = "val") -> Dataset:
     "Open a dataset by name: voc | context59 | context459 | ade150 | ade847 | cityscapes | voc_sample | toy | registered ones."
-    if name not in _DATASETS and name in _PLUGINS:
-        import importlib
-        importlib.import_module(_PLUGINS[name])
     if name not in _DATASETS: raise AvssError(f"unknown dataset {name!r}; known: {', '.join(dataset_names())}")
     if root is None and name in _ON_DISK:
         raise AvssError(f"dataset {name!r} needs a root folder")
     return _DATASETS[name](root=root, split=split)
+
+
+register_dataset("toy", lambda root=None, split="val": toy_dataset(100, seed=1 if split == "val" else 0))   # chapter 11
 
 # %% ../nbs/13_datasets.ipynb #d99e9c23
 class Subset:
