@@ -9,7 +9,7 @@ export TRANSFORMERS_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM = false
 export MPLBACKEND = Agg
 
-.PHONY: install system-deps demo test check-sync nbval pytests export clean-nbs readme
+.PHONY: install system-deps demo bench test check-sync nbval pytests export clean-nbs readme
 
 install: system-deps $(STAMP)
 
@@ -33,6 +33,10 @@ $(STAMP): requirements.txt settings.ini setup.py
 
 demo: install
 	$(VENV)/bin/avss demo --models toy --segmenter clipseg -o demo_out
+
+# Not a test: seconds per stage, images/s, the release's flow side by side (see nbs/16_bench.ipynb).
+bench: install
+	$(VENV)/bin/avss bench --quick -o bench_out
 
 # The test suite: library in sync with the notebooks, every notebook, then tests/.
 test: install check-sync nbval pytests
