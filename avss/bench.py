@@ -27,7 +27,7 @@ from .pipeline import _timed
 
 # %% auto #0
 __all__ = ['BLIP_ARCH', 'CLIPSEG_ARCH', 'BENCH_NAMES', 'random_blip', 'random_clipseg', 'block_clusters', 'run_avss',
-           'run_release', 'bench_table', 'run_bench', 'bench_command']
+           'run_release', 'bench_table', 'run_bench', 'bench_command', 'masks_under_load']
 
 # %% ../nbs/16_bench.ipynb #1fc02ec0
 BLIP_ARCH = {"base":  dict(hidden_size=768, num_hidden_layers=12, num_attention_heads=12, intermediate_size=3072),
@@ -178,3 +178,24 @@ def bench_command(args) -> int:
     res = run_bench(archs, dtypes, batches, device=args.device, out_dir=args.output)
     print(bench_table(res)); print(f"{res['machine']}; written to {Path(args.output) / 'bench.json'}")
     return 0
+
+# %% ../nbs/16_bench.ipynb #c974005f
+def masks_under_load(busy: int = 1, repeats: int = 5, seed: int = 0, dim: int = 1024) -> dict:
+    "Median seconds of `bboost_masks` on full-size random grids, idle and next to `busy` spinning processes; and their ratio."
+    import subprocess, sys
+    g = torch.Generator().manual_seed(seed)
+    grids = [torch.randn(24, 24, dim, generator=g), torch.randn(32, 32, dim, generator=g)]
+    cfg = AutoSegConfig()
+    def median_seconds():
+        ts = []
+        for _ in range(repeats):
+            t0 = time.perf_counter(); bboost_masks(grids, cfg); ts.append(time.perf_counter() - t0)
+        return float(np.median(ts))
+    bboost_masks(grids, cfg)                                                   # warm-up
+    idle = median_seconds()
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(busy)]
+    try: time.sleep(0.5); loaded = median_seconds()
+    finally:
+        for p in spinners: p.kill(); p.wait()
+    return dict(idle=round(idle, 4), loaded=round(loaded, 4), ratio=round(loaded / idle, 2), busy=busy,
+                torch_threads=torch.get_num_threads())

@@ -277,7 +277,7 @@ def evaluate_toy(n: int = 100, seed: int = 0, device: str = "cpu", models: str =
     from avss.pipeline import AutoSeg
     from avss.segment import get_segmenter
     from avss.lave import ExactMapper
-    from avss.toyworld import toy_dataset, TOY_CLASSES, STUFF
+    from avss.toyworld import toy_dataset, TOY_CLASSES, GROUNDS
     ds, autoseg, clusters = toy_dataset(n), AutoSeg.from_pretrained(models, "clipseg", device=device, seed=seed), get_segmenter("clusters")
     runs, hits = {}, {"objects": [0, 0], "grounds": [0, 0]}
     def run(image):
@@ -287,7 +287,7 @@ def evaluate_toy(n: int = 100, seed: int = 0, device: str = "cpu", models: str =
     for i in range(n):
         s, r = ds[i], run(ds[i].image)
         for c in np.unique(s.label):
-            kind = "grounds" if TOY_CLASSES[c] in STUFF else "objects"
+            kind = "grounds" if TOY_CLASSES[c] in GROUNDS else "objects"
             hits[kind][0] += TOY_CLASSES[c] in r.vocabulary; hits[kind][1] += 1
     def by_clusters(image):
         r = run(image)

@@ -124,14 +124,13 @@ def _timed(timings: dict, stage: str, device: torch.device):
 
 # %% ../nbs/09_pipeline.ipynb #67ebbb98
 def _model_refs(models: str | os.PathLike) -> tuple:
-    "(blip ref, clipseg ref) for a `models` argument."
-    if isinstance(models, str) and models in ("base", "large", "toy", "tiny"):
-        return models, ("clipseg" if models in REGISTRY else models)
+    "(blip ref, clipseg ref) for a `models` argument: a registered models set, or a folder."
+    if isinstance(models, str) and models in REGISTRY: return models, models
     p = Path(models).expanduser()
     if p.is_dir():
         blip = p / "blip" if (p / "blip" / "config.json").exists() else p
         return blip, (p / "clipseg" if (p / "clipseg" / "config.json").exists() else "clipseg")
-    raise AvssError(f"--models {models!r}: expected base, large, toy, tiny or a model folder")
+    raise AvssError(f"--models {models!r}: expected one of {', '.join(REGISTRY)} or a model folder")
 
 # %% ../nbs/09_pipeline.ipynb #02ec298c
 class AutoSeg:

@@ -17,7 +17,8 @@ from .encode import preprocess
 from .models import (CLIP_MEAN, CLIP_STD, TOY_DIR, blip_config, clipseg_config, save_model_folder,
                          write_bert_tokenizer, write_clip_tokenizer)
 from .caption import cluster_memory, enable_cross_attention_mask
-from .toyworld import COLOURS, PROMPT, STUFF, STUFF_CAPTION, TOY_CLASSES, Scene, make_scene, toy_dataset
+from .core import CaptionConfig
+from .toyworld import COLOURS, GROUNDS, GROUND_CAPTION, TOY_CLASSES, Scene, make_scene, toy_dataset
 from .toyworld import region_grid as _region_grid
 
 # %% auto #0
@@ -55,8 +56,9 @@ def train_loop(model, step_loss: Callable[[int], dict], steps: int, lr: float, e
     return dict(hist, model=model.eval())
 
 # %% ../nbs/11a_toymodels.ipynb #002fdaed
-TOY_WORDS = sorted(set((PROMPT + " and the on in " + " ".join(COLOURS) + " " + " ".join(TOY_CLASSES) + " "
-                        + " ".join(STUFF_CAPTION.values())).split()))
+_PROMPT = CaptionConfig().prompt   # the pipeline's caption prompt: the captioner is trained with it
+TOY_WORDS = sorted(set((_PROMPT + " and the on in " + " ".join(COLOURS) + " " + " ".join(TOY_CLASSES) + " "
+                        + " ".join(GROUND_CAPTION.values())).split()))
 TOY_BLIP = dict(vision_hidden=96, vision_layers=3, vision_heads=4, text_hidden=64, text_layers=2, text_heads=4,
                 image_size=512, patch_size=32)
 
@@ -76,7 +78,7 @@ def region_grid(scene: Scene, h: int, w: int) -> torch.Tensor:
 
 def _probe_ids(scene: Scene) -> torch.Tensor:
     "Probe targets of the regions (R, 2): class index, and colour index (len(COLOURS) for a ground)."
-    return torch.tensor([[TOY_CLASSES.index(name), len(COLOURS) if name in STUFF else list(COLOURS).index(cap.split()[1])]
+    return torch.tensor([[TOY_CLASSES.index(name), len(COLOURS) if name in GROUNDS else list(COLOURS).index(cap.split()[1])]
                          for name, _, cap in scene.regions])
 
 N_PROBE = len(TOY_CLASSES) + len(COLOURS) + 1   # class logits, then colour logits
@@ -104,7 +106,7 @@ def blip_batch(model, tok, scenes: Sequence[Scene], size: int, mean=CLIP_MEAN, s
 
 def caption_loss(model, tok, memory, mask, texts) -> torch.Tensor:
     "The text decoder's LM loss on `[DEC] a picture of <text> [SEP]` given memories."
-    enc = tok([f"{PROMPT} {t}" for t in texts], padding=True, return_tensors="pt")
+    enc = tok([f"{_PROMPT} {t}" for t in texts], padding=True, return_tensors="pt")
     ids = enc.input_ids.clone(); ids[:, 0] = tok.bos_token_id
     labels = ids.masked_fill(enc.attention_mask == 0, -100)
     return model.text_decoder(input_ids=ids, attention_mask=enc.attention_mask, encoder_hidden_states=memory,
@@ -156,7 +158,7 @@ def clipseg_train_logits(model, pixel_values: torch.Tensor, input_ids, attention
     return logits.reshape(B, K, *logits.shape[-2:])
 
 # %% ../nbs/11a_toymodels.ipynb #2959732f
-CLASS_WEIGHTS = torch.tensor([1.0] * len(STUFF) + [2.0] * (len(TOY_CLASSES) - len(STUFF)))   # objects are small: weigh their pixels up
+CLASS_WEIGHTS = torch.tensor([1.0] * len(GROUNDS) + [2.0] * (len(TOY_CLASSES) - len(GROUNDS)))   # objects are small: weigh their pixels up
 
 def clipseg_loss(logits: torch.Tensor, labels: torch.Tensor, weights: torch.Tensor = CLASS_WEIGHTS) -> tuple[torch.Tensor, torch.Tensor]:
     "(BCE per name, class-weighted CE across names) of logits (B, K, S, S) against label maps (B, S, S)."

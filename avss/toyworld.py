@@ -11,20 +11,19 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 # %% auto #0
-__all__ = ['STUFF', 'SHAPES', 'TOY_CLASSES', 'COLOURS', 'SHAPE_COLOUR', 'STUFF_CAPTION', 'STUFF_PLACE', 'PROMPT', 'SURFACES',
+__all__ = ['GROUNDS', 'SHAPES', 'TOY_CLASSES', 'COLOURS', 'SHAPE_COLOUR', 'GROUND_CAPTION', 'GROUND_PLACE', 'SURFACES',
            'shape_mask', 'surface', 'Scene', 'make_scene', 'region_grid', 'ToyDataset', 'toy_dataset']
 
 # %% ../nbs/11_toyworld.ipynb #d6ecc5b4
-STUFF = ("sky", "grass", "sand", "water")
+GROUNDS = ("sky", "grass", "sand", "water")
 SHAPES = ("circle", "square", "triangle", "star", "ring", "cross")
-TOY_CLASSES = list(STUFF + SHAPES)
+TOY_CLASSES = list(GROUNDS + SHAPES)
 COLOURS = {"red": (0.85, 0.10, 0.10), "yellow": (0.96, 0.86, 0.10), "black": (0.07, 0.07, 0.07),
            "purple": (0.55, 0.15, 0.72), "blue": (0.10, 0.22, 0.92), "green": (0.10, 0.72, 0.20)}
 _CLASHES = {"sky": {"blue"}, "grass": {"green"}, "sand": {"yellow"}, "water": {"blue"}}   # colours hidden by a ground
 SHAPE_COLOUR = dict(zip(SHAPES, ("red", "purple", "black", "yellow", "blue", "green")))   # each kind has its own colour
-STUFF_CAPTION = {"sky": "blue sky", "grass": "green grass", "sand": "yellow sand", "water": "blue water"}
-STUFF_PLACE = {"sky": "in the sky", "grass": "on the grass", "sand": "on the sand", "water": "on the water"}
-PROMPT = "a picture of"
+GROUND_CAPTION = {"sky": "blue sky", "grass": "green grass", "sand": "yellow sand", "water": "blue water"}
+GROUND_PLACE = {"sky": "in the sky", "grass": "on the grass", "sand": "on the sand", "water": "on the water"}
 
 # %% ../nbs/11_toyworld.ipynb #d696a2c5
 def _smooth(rng: np.random.Generator, size: int, cells: tuple[int, int]) -> np.ndarray:
@@ -121,7 +120,7 @@ def _place(rng, size: int, n: int, shape_of: list[str], tries: int = 50):
 def make_scene(seed_or_rng: int | np.random.Generator = 0, size: int = 256) -> Scene:
     "A random toy scene (seeded): image, label map, caption and per-region captions."
     rng = np.random.default_rng(seed_or_rng)
-    ground = STUFF[rng.integers(len(STUFF))]
+    ground = GROUNDS[rng.integers(len(GROUNDS))]
     n = int(rng.integers(1, 4))
     allowed = [sh for sh in SHAPES if SHAPE_COLOUR[sh] not in _CLASHES[ground]]
     shapes = [allowed[i] for i in rng.integers(len(allowed), size=n)]
@@ -138,8 +137,8 @@ def make_scene(seed_or_rng: int | np.random.Generator = 0, size: int = 256) -> S
         visible = [v & ~mk for v in visible] + [mk.copy()]
     order = sorted(range(n), key=lambda i: np.nonzero(visible[i])[1].mean())   # left to right
     objects = [(shapes[i], visible[i], f"a {colours[i]} {shapes[i]}") for i in order]
-    caption = " and ".join(c for _, _, c in objects) + " " + STUFF_PLACE[ground]
-    regions = [(ground, label == TOY_CLASSES.index(ground), STUFF_CAPTION[ground])] + objects
+    caption = " and ".join(c for _, _, c in objects) + " " + GROUND_PLACE[ground]
+    regions = [(ground, label == TOY_CLASSES.index(ground), GROUND_CAPTION[ground])] + objects
     image = Image.fromarray((np.clip(img, 0, 1) * 255).round().astype(np.uint8))
     return Scene(image, label, caption, regions)
 
