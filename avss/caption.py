@@ -53,6 +53,7 @@ def _forward_encoder_mask(module, args, kwargs):
         kwargs["encoder_attention_mask"] = kwargs.get("attention_mask")
     return args, kwargs
 
+# %% ../nbs/06_caption.ipynb #638efdfb
 def enable_cross_attention_mask(model: torch.nn.Module) -> torch.nn.Module:
     "Make every BLIP text cross-attention honour `encoder_attention_mask` (idempotent)."
     for name, m in model.named_modules():
@@ -66,6 +67,7 @@ def prompt_ids(tokenizer, prompt: str) -> list[int]:
     "`[DEC]` followed by the prompt's word pieces (no [CLS]/[SEP])."
     return [tokenizer.bos_token_id] + tokenizer(prompt, add_special_tokens=False).input_ids
 
+# %% ../nbs/06_caption.ipynb #9feaec5e
 def strip_prompt(text: str, prompt: str) -> str:
     "Remove every occurrence of the prompt (as whole words) and tidy the spaces."
     if prompt: text = re.sub(rf"\b{re.escape(prompt.strip())}\b", " ", text, flags=re.IGNORECASE)
@@ -78,6 +80,7 @@ def _generation_kwargs(cfg: CaptionConfig) -> dict:
     if cfg.do_sample: kw.update(top_k=cfg.top_k, top_p=cfg.top_p, temperature=cfg.temperature)
     return kw
 
+# %% ../nbs/06_caption.ipynb #55b24269
 def generate_captions(bundle: BlipBundle, memory: torch.Tensor, mask: torch.Tensor, cfg: CaptionConfig | None = None,
                       seed: int = 0, dtype="fp32") -> list[str]:
     "One batched `text_decoder.generate` over memories (B, L, D) with mask (B, L); prompt-stripped captions."

@@ -26,6 +26,7 @@ def planted_regions(h: int, w: int) -> torch.Tensor:
     r[(yy > 0.08) & (yy < 0.3) & (xx > 0.6)] = 3
     return r
 
+# %% ../nbs/03_cluster.ipynb #a66c6b6b
 def make_planted(sizes=((24, 24), (32, 32)), dim: int = 1024, noise: float = 1.0, sep: float = 0.3,
                  outliers: float = 0.15, pos_dim: int = 256, seed: int = 0) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
     """Constructed clustering features: per-region random means (scale `sep`) + N(0, noise²) per patch + sinusoidal code.

@@ -24,6 +24,7 @@ __all__ = ['PRESETS', 'MIN_SIDE', 'MAX_PIXELS', 'ImageLike', 'WORDNET_HINT', 'Av
 class AvssError(Exception):
     "An expected failure caused by the input or the environment; its message is meant for the user."
 
+# %% ../nbs/00_core.ipynb #580b2573
 class ImageError(AvssError):
     "An input that is not a usable image. The message names the source and the reason."
     def __init__(self, source, reason: str):
@@ -52,6 +53,7 @@ class EncodeConfig:
         _check_choice(self, "drop", ("cls", "last")); _check_choice(self, "resize", ("bicubic", "bilinear"))
         _check_choice(self, "pos_embed", ("fresh", "in-place"))
 
+# %% ../nbs/00_core.ipynb #6ce25f36
 @dataclass
 class ClusterConfig:
     ks: tuple[int, ...] = (2, 3, 4, 5, 6, 7, 8)  # paper and official (step 5): k = 2..8 at every scale
@@ -79,6 +81,7 @@ class AlignConfig:
     def __post_init__(self):
         _check_choice(self, "cost", ("iou", "disagreement")); _check_choice(self, "labels", ("first-appearance", "reference"))
 
+# %% ../nbs/00_core.ipynb #578881ff
 @dataclass
 class CRFConfig:
     weight: float = 6.0                    # official (step 8): Gaussian kernel weight
@@ -93,6 +96,7 @@ class CRFConfig:
 
     def __post_init__(self): _check_choice(self, "layout", ("hwk", "official"))
 
+# %% ../nbs/00_core.ipynb #c7148d3a
 @dataclass
 class MajorityConfig:
     size: int = 3                          # paper/official (step 9): 3x3 mode filter, ties to the smallest label
@@ -119,12 +123,14 @@ class CaptionConfig:
     def __post_init__(self):
         _check_choice(self, "mode", ("global", "local", "concat")); _check_choice(self, "local_positions", ("own", "first"))
 
+# %% ../nbs/00_core.ipynb #cef0b970
 @dataclass
 class VocabularyConfig:
     mode: str = "phrases"                  # ours: compounds kept; "nouns": single nouns; official (step 11): "official"
 
     def __post_init__(self): _check_choice(self, "mode", ("phrases", "nouns", "official"))
 
+# %% ../nbs/00_core.ipynb #065b9369
 @dataclass
 class SegmentConfig:
     backend: str = "clipseg"               # ours: CLIPSeg (paper: X-Decoder, needs detectron2)
@@ -276,6 +282,7 @@ def seed_everything(seed: int = 0) -> None:
     random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
     if torch.cuda.is_available(): torch.cuda.manual_seed_all(seed)
 
+# %% ../nbs/00_core.ipynb #ce623a7a
 def make_generator(seed: int = 0, device: str | torch.device = "cpu") -> torch.Generator:
     "A fresh torch generator on `device`, seeded."
     g = torch.Generator(device=torch.device(device)); g.manual_seed(seed)
@@ -293,6 +300,7 @@ def get_device(device: str | torch.device = "auto") -> torch.device:
     if dev.type == "cuda" and not torch.cuda.is_available(): raise AvssError(f"device {device!r} asked for, but CUDA is not available")
     return dev
 
+# %% ../nbs/00_core.ipynb #628d7ba7
 def resolve_dtype(dtype: str | torch.dtype = "fp32") -> torch.dtype:
     "'fp32' | 'bf16' | 'fp16' (or a torch dtype) -> torch dtype."
     if isinstance(dtype, torch.dtype): return dtype
@@ -301,6 +309,7 @@ def resolve_dtype(dtype: str | torch.dtype = "fp32") -> torch.dtype:
     if dtype not in names: raise AvssError(f"unknown dtype {dtype!r}; use one of fp32, bf16, fp16")
     return names[dtype]
 
+# %% ../nbs/00_core.ipynb #df3e6d93
 def autocast(device: torch.device, dtype: torch.dtype):
     "bf16/fp16 autocast on `device`, or a no-op context for fp32."
     return torch.autocast(device.type, dtype=dtype, enabled=dtype != torch.float32)
@@ -347,6 +356,7 @@ def _wordnet_source() -> Path | None:
         if d and (Path(d) / "data.noun").is_file() and (Path(d) / "index.noun").is_file(): return Path(d)
     return None
 
+# %% ../nbs/00_core.ipynb #7f4cd0b2
 def _nltk_copy(src: Path) -> Path:
     "Copy the database into <cache>/nltk_data/corpora/wordnet (once, atomically) with a lexnames file; return nltk_data."
     import shutil

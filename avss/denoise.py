@@ -33,6 +33,7 @@ def grid_colours(image: ImageLike, h: int, w: int) -> torch.Tensor:
     img = torch.from_numpy(np.asarray(load_image(image), dtype=np.float32) / 255.0).permute(2, 0, 1)
     return F.adaptive_avg_pool2d(img[None], (h, w))[0]
 
+# %% ../nbs/05_denoise.ipynb #656b6faf
 def _appearance_weights(colours: torch.Tensor, kernel: torch.Tensor, theta_color: float) -> torch.Tensor:
     "Bilateral weights (size², h*w) of each patch's neighbours; neighbours outside the grid get 0."
     size, (_, h, w) = kernel.shape[0], colours.shape
@@ -47,6 +48,7 @@ def _appearance(image, cfg: CRFConfig, H: int, W: int, device) -> torch.Tensor:
     kern = gaussian_kernel(cfg.kernel_size, cfg.theta_appearance).to(device)
     return cfg.appearance_weight * _appearance_weights(grid_colours(image, H, W).to(device), kern, cfg.theta_color)
 
+# %% ../nbs/05_denoise.ipynb #e292b848
 def _messages(q: torch.Tensor, cfg: CRFConfig, bil: torch.Tensor | None) -> torch.Tensor:
     "Potts messages for q (1, K, H, W): each label plane smoothed on its own, plus the appearance term."
     K, H, W, pad = q.shape[1], q.shape[2], q.shape[3], cfg.kernel_size // 2
@@ -123,6 +125,7 @@ def upsample_probs(probs: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
     P = P.clamp_min(0)
     return (P / P.sum(0, keepdim=True).clamp_min(1e-12)).permute(1, 2, 0)
 
+# %% ../nbs/05_denoise.ipynb #17537dd6
 def dense_crf(image: np.ndarray, probs: torch.Tensor, n_iter: int = 5, gauss_sxy: float = 3, gauss_compat: float = 3,
               bilateral_sxy: float = 80, bilateral_srgb: float = 13, bilateral_compat: float = 10) -> torch.Tensor:
     "Fully connected CRF (pydensecrf) on an image (H, W, 3) uint8 and probabilities (H, W, K) -> labels (H, W)."

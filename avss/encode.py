@@ -24,6 +24,7 @@ def _sincos(pos: torch.Tensor, freqs: torch.Tensor) -> torch.Tensor:
     ang = pos[:, None] * freqs[None]
     return torch.stack([ang.sin(), ang.cos()], dim=-1).flatten(1)
 
+# %% ../nbs/02_encode.ipynb #70b0f8ea
 def sinusoidal_2d(h: int, w: int, dim: int = 256) -> torch.Tensor:
     "2D sinusoidal positional code of shape (h, w, dim): rows in the first half, columns in the second."
     half = 2 * math.ceil(dim / 4)
@@ -59,6 +60,7 @@ def _resize_table(table: torch.Tensor, grid: int) -> torch.Tensor:
     p = F.interpolate(patches.reshape(1, g, g, D).permute(0, 3, 1, 2), size=(grid, grid), mode="bicubic", align_corners=False)
     return torch.cat([cls, p.permute(0, 2, 3, 1).reshape(1, grid * grid, D)], 1)
 
+# %% ../nbs/02_encode.ipynb #75cb9111
 def released_position_tables(stored: torch.Tensor,  # (1, 1 + g*g, D) the checkpoint's table
                              grids: Sequence[int],  # patch grids of the passes, in order, e.g. (24, 32)
                              build_grid: int = 32,  # the grid the release builds the model at (512 / 16)

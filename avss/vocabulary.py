@@ -68,6 +68,7 @@ def _head_lemma(t) -> str:
     lemma = t.lemma_.lower() if t.pos_ in _NOUNISH else w
     return _IRREGULAR.get(lemma, lemma)
 
+# %% ../nbs/07_vocabulary.ipynb #35a0c272
 def _merge_hyphens(doc):
     "Re-join words that the tokenizer split at a hyphen ('t-shirt'), taking the tags of the last part."
     with doc.retokenize() as r:
@@ -79,6 +80,7 @@ def _merge_hyphens(doc):
                 end = i + 1
     return doc
 
+# %% ../nbs/07_vocabulary.ipynb #caa29437
 def _phrases(doc) -> list[str]:
     "Noun phrases of a parsed caption: compound modifiers + singular head."
     out, run = [], []
@@ -110,11 +112,13 @@ def _lemma_names() -> frozenset[str]:
     "Every WordNet 3.0 lemma name (all parts of speech)."
     return frozenset(wordnet().all_lemma_names())
 
+# %% ../nbs/07_vocabulary.ipynb #86d22911
 def _wordnet_noun_lemma(word: str) -> str:
     "What NLTK's `WordNetLemmatizer().lemmatize(word)` gives, through our WordNet reader: the shortest noun base form."
     forms = wordnet()._morphy(word, "n")
     return min(forms, key=len) if forms else word
 
+# %% ../nbs/07_vocabulary.ipynb #c01b1132
 def _official_nouns(doc) -> list[str]:
     "The release's filter on one parsed caption."
     lemmas = dict.fromkeys(_wordnet_noun_lemma(t.text) for t in doc if t.tag_ in ("NN", "NNS"))
@@ -139,6 +143,7 @@ class Entry:
     captions: list[str] = field(default_factory=list)
     sources: list[tuple[int, int]] = field(default_factory=list)   # (cluster id, caption index in that cluster)
 
+# %% ../nbs/07_vocabulary.ipynb #09f766ab
 @dataclass
 class Vocabulary:
     entries: list[Entry]
@@ -177,6 +182,7 @@ def build_vocabulary(captions: dict[int, list[str]], mode: str = "phrases") -> V
     order = {n: i for i, n in enumerate(found)}   # first appearance
     return Vocabulary(sorted(found.values(), key=lambda e: (-e.count, order[e.name])), mode, list(captions))
 
+# %% ../nbs/07_vocabulary.ipynb #19843371
 def extract_vocabulary(captions: list[str], mode: str = "phrases") -> list[str]:
     "Captions -> names, ordered by number of captions, then first appearance."
     return build_vocabulary({0: list(captions)}, mode).names
