@@ -115,7 +115,9 @@ def encode(bundle: BlipBundle, images: Sequence[ImageLike],
 
 # %% ../nbs/02_encode.ipynb #52284f27
 def clustering_features(tokens: torch.Tensor, pos_dim: int = 256) -> torch.Tensor:
-    "Append the 2D sinusoidal code to a (h, w, D) or (B, h, w, D) grid."
+    "Append the 2D sinusoidal code to a (h, w, D) or (B, h, w, D) grid (arrays accepted; half precision promoted to float32)."
+    tokens = torch.as_tensor(tokens)
+    if tokens.dtype in (torch.float16, torch.bfloat16): tokens = tokens.float()
     if pos_dim == 0: return tokens
     h, w = tokens.shape[-3:-1]
     pe = sinusoidal_2d(h, w, pos_dim).to(tokens)
