@@ -9,8 +9,10 @@ import torch
 import torch.nn.functional as F
 from scipy.optimize import linear_sum_assignment
 
+from .core import AlignConfig
+
 # %% auto #0
-__all__ = ['reference_index', 'first_appearance', 'overlaps', 'align_to_reference', 'vote']
+__all__ = ['reference_index', 'first_appearance', 'overlaps', 'align_to_reference', 'vote', 'same_partition']
 
 # %% ../nbs/04_align.ipynb #4233e799
 def reference_index(label_maps: torch.Tensor) -> int:
@@ -49,28 +51,44 @@ def _match_scores(C: np.ndarray, cost: str) -> np.ndarray:
     raise ValueError(f"unknown cost {cost!r}: use 'iou' or 'disagreement'")
 
 # %% ../nbs/04_align.ipynb #cb95283d
-def align_to_reference(label_maps: torch.Tensor, cost: str = "iou", reference: int | None = None) -> tuple[torch.Tensor, int]:
-    "Relabel every map (M,H,W) to the reference's clusters by Hungarian matching -> (aligned (M,H,W), reference index)."
-    maps = first_appearance(label_maps)
+def align_to_reference(label_maps: torch.Tensor,  # (M, H, W) k-means label maps
+                       cost: str | None = None,  # "iou" | "disagreement"; None: `cfg.cost`
+                       reference: int | None = None,  # index of the reference map; None: the first with most labels
+                       cfg: AlignConfig | None = None,  # cost and label numbering (`labels`)
+                       ) -> tuple[torch.Tensor, int]:  # aligned maps (M, H, W), reference index
+    "Relabel every map to the reference's clusters by Hungarian matching."
+    cfg = cfg or AlignConfig()
+    maps = torch.as_tensor(label_maps).long()
+    if cfg.labels == "first-appearance": maps = first_appearance(maps)
     r = reference_index(maps) if reference is None else reference
     ref = maps[r]
     n_ref = int(ref.max()) + 1
     C = overlaps(maps, ref, n_ref).double().cpu().numpy()
-    score = _match_scores(C, cost)
+    score, ref_present = _match_scores(C, cost or cfg.cost), np.flatnonzero(C[r].sum(0) > 0)
     aligned = torch.empty_like(maps)
     for m in range(len(maps)):
         present = np.flatnonzero(C[m].sum(1) > 0)
-        rows, cols = linear_sum_assignment(score[m, present], maximize=True)
+        rows, cols = linear_sum_assignment(score[m][np.ix_(present, ref_present)], maximize=True)
         lut = np.zeros(C.shape[1], dtype=np.int64)
-        lut[present[rows]] = cols
+        lut[present[rows]] = ref_present[cols]
         extra = np.setdiff1d(present, present[rows])
         lut[extra] = n_ref + np.arange(len(extra))
         aligned[m] = torch.from_numpy(lut).to(maps.device)[maps[m]]
     return aligned, r
 
 # %% ../nbs/04_align.ipynb #f97fb2b3
-def vote(aligned: torch.Tensor, n_labels: int | None = None) -> torch.Tensor:
-    "Per-patch label frequencies (H, W, K) of aligned maps (M, H, W); sums to 1 over K."
+def vote(aligned: torch.Tensor,  # (M, H, W) aligned label maps
+         n_labels: int | None = None,  # K; None: largest label + 1
+         eps: float = 0.0,  # added to every frequency before renormalising (the release: 1e-6)
+         ) -> torch.Tensor:  # (H, W, K), sums to 1 over K
+    "Per-patch label frequencies of aligned maps."
     aligned = torch.as_tensor(aligned).long()
     K = int(aligned.max()) + 1 if n_labels is None else n_labels
-    return F.one_hot(aligned, K).float().mean(0)
+    P = F.one_hot(aligned, K).float().mean(0) + eps
+    return P / P.sum(-1, keepdim=True) if eps else P
+
+# %% ../nbs/04_align.ipynb #2b07e397
+def same_partition(a, b) -> bool:
+    "Whether two label maps split the cells the same way (equal up to a renaming of labels)."
+    a, b = np.asarray(a).ravel(), np.asarray(b).ravel()
+    return a.shape == b.shape and len(set(zip(a.tolist(), b.tolist()))) == len(set(a.tolist())) == len(set(b.tolist()))

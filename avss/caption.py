@@ -10,9 +10,9 @@ from typing import Sequence
 import torch
 import torch.nn.functional as F
 
-from .core import CaptionConfig, ImageLike, as_tensor, autocast, resolve_dtype
+from .core import AvssError, CaptionConfig, EncodeConfig, ImageLike, as_tensor, autocast, resolve_dtype
 from .models import BlipBundle
-from .encode import preprocess, patch_tokens
+from .encode import preprocess, patch_tokens, released_position_tables
 
 # %% auto #0
 __all__ = ['cluster_memory', 'labels_to_grid', 'enable_cross_attention_mask', 'prompt_ids', 'strip_prompt', 'generate_captions',
@@ -53,6 +53,7 @@ def _forward_encoder_mask(module, args, kwargs):
         kwargs["encoder_attention_mask"] = kwargs.get("attention_mask")
     return args, kwargs
 
+# %% ../nbs/06_caption.ipynb #638efdfb
 def enable_cross_attention_mask(model: torch.nn.Module) -> torch.nn.Module:
     "Make every BLIP text cross-attention honour `encoder_attention_mask` (idempotent)."
     for name, m in model.named_modules():
@@ -66,6 +67,7 @@ def prompt_ids(tokenizer, prompt: str) -> list[int]:
     "`[DEC]` followed by the prompt's word pieces (no [CLS]/[SEP])."
     return [tokenizer.bos_token_id] + tokenizer(prompt, add_special_tokens=False).input_ids
 
+# %% ../nbs/06_caption.ipynb #9feaec5e
 def strip_prompt(text: str, prompt: str) -> str:
     "Remove every occurrence of the prompt (as whole words) and tidy the spaces."
     if prompt: text = re.sub(rf"\b{re.escape(prompt.strip())}\b", " ", text, flags=re.IGNORECASE)
@@ -78,6 +80,7 @@ def _generation_kwargs(cfg: CaptionConfig) -> dict:
     if cfg.do_sample: kw.update(top_k=cfg.top_k, top_p=cfg.top_p, temperature=cfg.temperature)
     return kw
 
+# %% ../nbs/06_caption.ipynb #55b24269
 def generate_captions(bundle: BlipBundle, memory: torch.Tensor, mask: torch.Tensor, cfg: CaptionConfig | None = None,
                       seed: int = 0, dtype="fp32") -> list[str]:
     "One batched `text_decoder.generate` over memories (B, L, D) with mask (B, L); prompt-stripped captions."
@@ -107,42 +110,61 @@ def masked_vit(vision_model, x: torch.Tensor, mask: torch.Tensor) -> torch.Tenso
     return vision_model.post_layernorm(x)
 
 # %% ../nbs/06_caption.ipynb #15fe9a2a
-def local_memory(bundle: BlipBundle, pixel_values: torch.Tensor, labels: torch.Tensor, ids: Sequence[int],
-                 dtype="fp32") -> tuple[torch.Tensor, torch.Tensor]:
+def local_memory(bundle: BlipBundle, pixel_values: torch.Tensor, labels: torch.Tensor, ids: Sequence[int], dtype="fp32",
+                 positions: str = "own",  # "own": each patch keeps its position; "first": positions 0..n (the release)
+                 table: torch.Tensor | None = None,  # position table (1, 1 + N, D); None: the model's, interpolated
+                 ) -> tuple[torch.Tensor, torch.Tensor]:
     "Each cluster re-encoded alone: memory (C, 1+L, D) = [CLS, cluster patches], mask (C, 1+L)."
     vm, dev = bundle.model.vision_model, bundle.device
+    emb = vm.embeddings
     with torch.inference_mode(), autocast(dev, resolve_dtype(dtype)):
-        emb = vm.embeddings(pixel_values.to(dev), interpolate_pos_encoding=True)[0]    # (1+N, D), positions added
+        px = pixel_values.to(dev)
+        x = emb.patch_embedding(px.to(emb.patch_embedding.weight.dtype)).flatten(2).transpose(1, 2)[0]   # (N, D), no positions
+        x = torch.cat([emb.class_embedding[0].to(x.dtype), x])                                             # (1+N, D)
+        pos = (emb.interpolate_pos_encoding(x[None], *px.shape[-2:]) if table is None else table.to(dev))[0].to(x.dtype)
         order, mask = _cluster_order(labels.to(dev).reshape(-1), torch.tensor(list(ids), device=dev))
-        seq = torch.cat([emb[:1].expand(len(order), 1, -1), emb[1:][order]], 1)
+        seq = torch.cat([x[:1].expand(len(order), 1, -1), x[1:][order]], 1)
+        seq = seq + (torch.cat([pos[:1].expand(len(order), 1, -1), pos[1:][order]], 1) if positions == "own"
+                     else pos[:seq.shape[1]][None])
         mask = torch.cat([torch.ones_like(mask[:, :1]), mask], 1)
         out = masked_vit(vm, seq, mask).float()
     return out * mask[..., None], mask
 
 # %% ../nbs/06_caption.ipynb #74edbe3b
-def _memories(bundle, image, labels, ids, cfg, tokens, dtype):
-    size = cfg.scale
-    px = preprocess([image], size, bundle.image_mean, bundle.image_std) if image is not None else None
+def _memories(bundle, image, labels, ids, cfg, tokens, dtype, encode_cfg=None):
+    "Memories and masks of every cluster for `cfg.mode`: global tokens, a local re-encoding, or both (concat)."
+    size, ecfg = cfg.scale, encode_cfg or EncodeConfig()
+    px = preprocess([image], size, bundle.image_mean, bundle.image_std, ecfg.resize, ecfg.normalise) if image is not None else None
+    table = None
+    if ecfg.pos_embed == "in-place":   # the release's table after its last pass
+        stored = bundle.model.vision_model.embeddings.position_embedding.detach()
+        table = released_position_tables(stored, [s // bundle.patch_size for s in ecfg.scales], max(ecfg.scales) // bundle.patch_size)[-1]
     mems = []
     if cfg.mode in ("global", "concat"):
         if tokens is None:
-            if px is None: raise ValueError("caption_clusters needs an image or tokens")
-            tokens = patch_tokens(bundle, px, dtype)[0]
+            if px is None: raise AvssError("caption_clusters needs an image or tokens")
+            tokens = patch_tokens(bundle, px, dtype, ecfg.drop, table)[0]
         mems.append(cluster_memory(tokens.to(bundle.device), labels, ids)[:2])
     if cfg.mode in ("local", "concat"):
-        if px is None: raise ValueError(f"mode {cfg.mode!r} re-encodes the image: pass the image")
-        mems.append(local_memory(bundle, px, labels, ids, dtype))
-    if not mems: raise ValueError(f"unknown caption mode {cfg.mode!r}; use 'global', 'local' or 'concat'")
+        if px is None: raise AvssError(f"caption mode {cfg.mode!r} re-encodes the image: pass the image")
+        mems.append(local_memory(bundle, px, labels, ids, dtype, cfg.local_positions, table))
     return torch.cat([m for m, _ in mems], 1), torch.cat([k for _, k in mems], 1)
 
 # %% ../nbs/06_caption.ipynb #70e38d6b
-def caption_clusters(bundle: BlipBundle, image: ImageLike | None, labels, cfg: CaptionConfig | None = None, seed: int = 0,
-                     tokens: torch.Tensor | None = None, dtype="fp32") -> dict[int, list[str]]:
-    "Cluster id -> `cfg.passes` captions (prompt stripped), from ONE batched `generate` call."
+def caption_clusters(bundle: BlipBundle,  # BLIP captioning model
+                     image: ImageLike | None,  # the image (needed by "local"/"concat", or when `tokens` is None)
+                     labels,  # (h, w) cluster map, any grid: nearest-resized to the caption grid
+                     cfg: CaptionConfig | None = None,  # mode, prompt, passes, decoding settings
+                     seed: int = 0,  # seeds the sampling (without touching global generators)
+                     tokens: torch.Tensor | None = None,  # (h, w, D) patch tokens at `cfg.scale`, to reuse an encoding
+                     dtype="fp32",  # autocast precision
+                     encode_cfg: EncodeConfig | None = None,  # pixels, dropped token, position tables for re-encoding
+                     ) -> dict[int, list[str]]:  # cluster id -> `cfg.passes` captions (prompt stripped)
+    "Captions of every cluster, from ONE batched `generate` call."
     cfg = cfg or CaptionConfig()
     labels = labels_to_grid(labels, cfg.scale // bundle.patch_size).to(bundle.device)
     ids = labels.unique().tolist()
-    memory, mask = _memories(bundle, image, labels, ids, cfg, tokens, dtype)
+    memory, mask = _memories(bundle, image, labels, ids, cfg, tokens, dtype, encode_cfg)
     reps = cfg.passes if cfg.do_sample else 1
     texts = generate_captions(bundle, memory.repeat_interleave(reps, 0), mask.repeat_interleave(reps, 0), cfg, seed, dtype)
     return {c: texts[i * reps:(i + 1) * reps] * (cfg.passes // reps) for i, c in enumerate(ids)}

@@ -9,7 +9,9 @@ from typing import Sequence
 import torch
 import torch.nn.functional as F
 
-from .core import make_generator
+from dataclasses import replace
+
+from .core import ClusterConfig, make_generator
 
 # %% auto #0
 __all__ = ['planted_regions', 'make_planted', 'kmeans', 'multi_kmeans']
@@ -24,6 +26,7 @@ def planted_regions(h: int, w: int) -> torch.Tensor:
     r[(yy > 0.08) & (yy < 0.3) & (xx > 0.6)] = 3
     return r
 
+# %% ../nbs/03_cluster.ipynb #a66c6b6b
 def make_planted(sizes=((24, 24), (32, 32)), dim: int = 1024, noise: float = 1.0, sep: float = 0.3,
                  outliers: float = 0.15, pos_dim: int = 256, seed: int = 0) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
     """Constructed clustering features: per-region random means (scale `sep`) + N(0, noise²) per patch + sinusoidal code.
@@ -66,6 +69,11 @@ def _kmeans_pp(rows, sq: torch.Tensor, n_runs: int, k: int, gen: torch.Generator
         mind = torch.minimum(mind, dist_to(idx[..., j]))
     return idx
 
+# %% ../nbs/03_cluster.ipynb #b4443fe4
+def _random_seeds(N: int, k: int, n_init: int, gen: torch.Generator) -> torch.Tensor:
+    "k distinct points per restart, drawn uniformly: indices (n_init, k), the draw of torch-kmeans' `init_method='rnd'`."
+    return torch.multinomial(torch.full((n_init, N), 1 / N), k, replacement=False, generator=gen)
+
 # %% ../nbs/03_cluster.ipynb #bde135fa
 def _lloyd(apply, sq, idx, k_of_run, tol_abs, max_iter=100):
     """Lloyd's iterations for R runs at once. idx (B,R,K) seeds; k_of_run (R,) clusters used by each run.
@@ -104,14 +112,17 @@ def _lloyd(apply, sq, idx, k_of_run, tol_abs, max_iter=100):
     return out_labels, out_A, out_d.clamp_min(0).sum(-1)
 
 # %% ../nbs/03_cluster.ipynb #8e9d4123
-def _best_of(x, ks, n_init, max_iter, tol, gen):
+def _best_of(x, ks, n_init, max_iter, tol, gen, init="k-means++"):
     "All ks x n_init restarts on centred x (B,N,D). Returns labels (B,len(ks),N), centre weights (B,len(ks),K,N), inertia."
     B, N, D = x.shape
     ks = torch.as_tensor(list(ks), device=x.device)
-    k_of_run = ks.repeat_interleave(n_init)
+    k_of_run, K = ks.repeat_interleave(n_init), int(ks.max())
     apply, rows = _gram_op(x)
     sq = (x * x).sum(-1)
-    idx = _kmeans_pp(rows, sq, len(k_of_run), int(ks.max()), gen)
+    if init == "random":   # padded to K seeds; a run uses only its first k
+        idx = torch.stack([F.pad(_random_seeds(N, int(k), n_init, gen), (0, K - int(k))) for k in ks for _ in range(B)]
+                          ).view(len(ks), B, n_init, K).transpose(0, 1).flatten(1, 2).to(x.device)
+    else: idx = _kmeans_pp(rows, sq, len(k_of_run), K, gen)
     tol_abs = tol * x.var(1, unbiased=False).mean(-1, keepdim=True)      # scikit-learn's convention
     labels, A, inertia = _lloyd(apply, sq, idx, k_of_run, tol_abs, max_iter)
     best = inertia.view(B, len(ks), n_init).argmin(-1)
@@ -119,6 +130,22 @@ def _best_of(x, ks, n_init, max_iter, tol, gen):
     labels = labels.gather(1, run[..., None].expand(-1, -1, N))
     A = A.gather(1, run[..., None, None].expand(-1, -1, *A.shape[2:]))
     return labels, A, inertia.gather(1, run)
+
+# %% ../nbs/03_cluster.ipynb #656ae850
+def _lloyd_shift(x: torch.Tensor, idx: torch.Tensor, max_iter: int = 100, tol: float = 1e-4):
+    """Lloyd's iterations for one k as released: seeds idx (R, k) on points x (N, D), stopping when the mean centre
+    shift of *every* restart is below tol; an emptied cluster's centre becomes 0. -> labels (R, N), inertia (R,)."""
+    k = idx.shape[1]
+    c = x[idx]                                                                   # (R, k, D)
+    def nearest(c): return ((c * c).sum(-1)[:, None] - 2 * x @ c.transpose(1, 2)).argmin(-1)
+    for _ in range(max_iter):
+        new = F.normalize(F.one_hot(nearest(c), k).float().transpose(1, 2), p=1.0, dim=-1) @ x
+        done = bool((torch.linalg.vector_norm(new - c, dim=-1).mean(-1) < tol).all())
+        c = new
+        if done: break
+    labels = nearest(c)
+    err = torch.linalg.vector_norm(x - c.gather(1, labels[..., None].expand(-1, -1, x.shape[1])), dim=-1) ** 2
+    return labels, err.sum(-1)
 
 # %% ../nbs/03_cluster.ipynb #b1e20bc5
 def kmeans(x: torch.Tensor, k: int, n_init: int = 8, max_iter: int = 100, tol: float = 1e-4, seed: int = 0):
@@ -132,19 +159,37 @@ def kmeans(x: torch.Tensor, k: int, n_init: int = 8, max_iter: int = 100, tol: f
     inertia = ((x - centers.gather(1, labels[..., None].expand_as(x))) ** 2).sum((1, 2))   # exact, not the expansion
     return (labels[0], centers[0], inertia[0]) if single else (labels, centers, inertia)
 
+# %% ../nbs/03_cluster.ipynb #3fcb9dd9
+def _maps_of_grid(x: torch.Tensor, ks: list[int], cfg: ClusterConfig, gen: torch.Generator) -> torch.Tensor:
+    "Label vectors (len(ks), N) of one grid's points x (N, D) under `cfg`."
+    if cfg.stop == "shift":       # as released: one k at a time on the raw points
+        out = []
+        for k in ks:
+            g = gen if cfg.init_seed is None else make_generator(cfg.init_seed)   # released: a fresh draw per call
+            if cfg.init == "random": idx = _random_seeds(len(x), k, cfg.n_init, g).to(x.device)
+            else: idx = _kmeans_pp(_gram_op((x - x.mean(0))[None])[1], ((x - x.mean(0)) ** 2).sum(-1)[None], cfg.n_init, k, g)[0]
+            labels, inertia = _lloyd_shift(x, idx, cfg.max_iter, cfg.tol)
+            out.append(labels[inertia.argmin()])
+        return torch.stack(out)
+    if cfg.init_seed is not None: gen = make_generator(cfg.init_seed, x.device)
+    return _best_of((x - x.mean(0))[None], ks, cfg.n_init, cfg.max_iter, cfg.tol, gen, cfg.init)[0][0]
+
 # %% ../nbs/03_cluster.ipynb #f57d21f0
-def multi_kmeans(grids: Sequence[torch.Tensor], ks: Sequence[int] = range(2, 9), out_size: tuple[int, int] | None = None,
-                 seed: int = 0, n_init: int = 8, max_iter: int = 100, tol: float = 1e-4) -> torch.Tensor:
-    "k-means with every k in ks on every (h, w, d) grid -> LongTensor (len(grids) * len(ks), H, W) on the finest grid."
-    ks = list(ks)
+def multi_kmeans(grids: Sequence[torch.Tensor],  # feature grids (h_i, w_i, d), coarse to fine
+                 ks: Sequence[int] | None = None,  # numbers of clusters; None: `cfg.ks` (2..8)
+                 out_size: tuple[int, int] | None = None,  # size of the maps; None: the finest grid
+                 seed: int = 0,  # seeds the k-means initialisation (unless `cfg.init_seed` fixes it)
+                 cfg: ClusterConfig | None = None,  # restarts, iterations, tolerance, initialisation, stopping, resizing
+                 **overrides,  # fields of `cfg` to change, e.g. n_init=2
+                 ) -> torch.Tensor:  # LongTensor (len(grids) * len(ks), H, W), scale-major then k-ascending
+    "k-means with every k in ks on every grid -> label maps on the finest grid."
+    cfg = replace(cfg or ClusterConfig(), **overrides)
+    ks = list(cfg.ks if ks is None else ks)
     grids = [torch.as_tensor(g).float() for g in grids]
     grids = [g[0] if g.ndim == 4 and g.shape[0] == 1 else g for g in grids]
     H, W = out_size or max((tuple(g.shape[:2]) for g in grids), key=lambda s: s[0] * s[1])
-    gen = make_generator(seed, grids[0].device)
-    maps = []
+    gen, maps = make_generator(seed, grids[0].device), []
     for g in grids:
-        h, w, d = g.shape
-        x = g.reshape(1, h * w, d)
-        labels = _best_of(x - x.mean(1, keepdim=True), ks, n_init, max_iter, tol, gen)[0].view(len(ks), 1, h, w)
-        maps.append(F.interpolate(labels.float(), size=(H, W), mode="nearest-exact").long()[:, 0])
+        labels = _maps_of_grid(g.reshape(-1, g.shape[-1]), ks, cfg, gen).view(len(ks), 1, *g.shape[:2])
+        maps.append(F.interpolate(labels.float(), size=(H, W), mode=cfg.resize).long()[:, 0])
     return torch.cat(maps)

@@ -11,83 +11,134 @@ from typing import Any, Union
 
 import numpy as np
 import torch
+from fastcore.basics import patch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # %% auto #0
-__all__ = ['MIN_SIDE', 'MAX_PIXELS', 'ImageLike', 'WORDNET_HINT', 'AvssError', 'ImageError', 'EncodeConfig', 'ClusterConfig',
-           'AlignConfig', 'CRFConfig', 'MajorityConfig', 'CaptionConfig', 'VocabularyConfig', 'SegmentConfig',
-           'AutoSegConfig', 'load_image', 'seed_everything', 'make_generator', 'get_device', 'resolve_dtype',
-           'autocast', 'atomic_write', 'as_tensor', 'wordnet']
+__all__ = ['PRESETS', 'MIN_SIDE', 'MAX_PIXELS', 'ImageLike', 'WORDNET_HINT', 'AvssError', 'ImageError', 'EncodeConfig',
+           'ClusterConfig', 'AlignConfig', 'CRFConfig', 'MajorityConfig', 'CaptionConfig', 'VocabularyConfig',
+           'SegmentConfig', 'AutoSegConfig', 'load_image', 'seed_everything', 'make_generator', 'get_device',
+           'resolve_dtype', 'autocast', 'atomic_write', 'as_tensor', 'wordnet']
 
 # %% ../nbs/00_core.ipynb #432e03a4
 class AvssError(Exception):
     "An expected failure caused by the input or the environment; its message is meant for the user."
 
+# %% ../nbs/00_core.ipynb #580b2573
 class ImageError(AvssError):
     "An input that is not a usable image. The message names the source and the reason."
     def __init__(self, source, reason: str):
         self.source, self.reason = str(source), reason
         super().__init__(f"{self.source}: {reason}")
 
+# %% ../nbs/00_core.ipynb #41ba917a
+def _check_choice(obj, name: str, allowed) -> None:
+    "Raise `AvssError` naming the field and the allowed values when `obj.name` is not one of them."
+    value = getattr(obj, name)
+    if value not in allowed:
+        raise AvssError(f"{type(obj).__name__}.{name} = {value!r} is not one of {', '.join(map(repr, allowed))}")
+
 # %% ../nbs/00_core.ipynb #c9d67ec5
 @dataclass
 class EncodeConfig:
-    model: str = "base"                    # ours: BLIP-base captioning; official: BLIP ViT-B/16 COCO captioning
     scales: tuple[int, ...] = (384, 512)   # paper: 24x24 and 32x32 patch grids
-    pos_dim: int = 256                     # official: PositionalEncoding2D(256), concatenated unscaled
-    drop: str = "cls"                      # paper: drop CLS; official drops the *last* token (a bug)
+    pos_dim: int = 256                     # official (step 4): PositionalEncoding2D(256), concatenated unscaled
+    drop: str = "cls"                      # paper: drop CLS; official (step 3) drops the *last* token: "last"
+    normalise: bool = True                 # ours: BLIP's mean/std; official (step 1): /255 only, False
+    resize: str = "bicubic"                # ours: PIL bicubic on 8-bit; official (step 1): "bilinear" (antialiased, float)
+    pos_embed: str = "fresh"               # ours: position table interpolated afresh from the stored 24x24 one for every
+                                           # size; official (step 2): "in-place", re-interpolated 24->32->24->32 in place
 
+    def __post_init__(self):
+        _check_choice(self, "drop", ("cls", "last")); _check_choice(self, "resize", ("bicubic", "bilinear"))
+        _check_choice(self, "pos_embed", ("fresh", "in-place"))
+
+# %% ../nbs/00_core.ipynb #6ce25f36
 @dataclass
 class ClusterConfig:
-    ks: tuple[int, ...] = (2, 3, 4, 5, 6, 7, 8)  # paper: k = 2..8 at every scale
-    n_init: int = 8                        # ours: restarts, best inertia kept
-    max_iter: int = 100                    # official (scikit-learn style defaults)
-    tol: float = 1e-4                      # official
+    ks: tuple[int, ...] = (2, 3, 4, 5, 6, 7, 8)  # paper and official (step 5): k = 2..8 at every scale
+    n_init: int = 8                        # official (step 5, torch-kmeans' default): restarts, best inertia kept
+    max_iter: int = 100                    # official (step 5)
+    tol: float = 1e-4                      # official value (step 5); its meaning depends on `stop`
+    init: str = "k-means++"                # ours; official (step 5): "random" (k distinct points drawn uniformly)
+    init_seed: int | None = None           # ours: None = the run's seed; official (step 5): 123 for every image
+    stop: str = "relative"                 # ours: scikit-learn's rule per run (centre shift <= tol * feature variance);
+                                           # official (step 5): "shift", all restarts' mean centre shift < tol
+    resize: str = "nearest-exact"          # ours: centred nearest; official (step 5): "nearest" (OpenCV, floor(dst*h/H))
 
+    def __post_init__(self):
+        _check_choice(self, "init", ("k-means++", "random")); _check_choice(self, "stop", ("relative", "shift"))
+        _check_choice(self, "resize", ("nearest-exact", "nearest"))
+
+# %% ../nbs/00_core.ipynb #2f5f788c
 @dataclass
 class AlignConfig:
-    cost: str = "iou"                      # paper: maximise IoU; official: "disagreement" (count of differing cells)
+    cost: str = "iou"                      # paper: maximise IoU; official (step 6): "disagreement" (cells that differ)
+    labels: str = "first-appearance"       # ours: maps renumbered by first appearance; official (step 6): "reference",
+                                           # the raw k-means label values, matched ones taking the reference's value
+    vote_eps: float = 0.0                  # ours: plain frequencies; official (step 7): 1e-6 added, renormalised
 
+    def __post_init__(self):
+        _check_choice(self, "cost", ("iou", "disagreement")); _check_choice(self, "labels", ("first-appearance", "reference"))
+
+# %% ../nbs/00_core.ipynb #578881ff
 @dataclass
 class CRFConfig:
-    weight: float = 6.0                    # official: Gaussian kernel weight
-    theta: float = 0.8                     # official: spatial std in patches
-    kernel_size: int = 11                  # official: 11-tap kernel
-    n_iter: int = 5                        # official: mean-field iterations
+    weight: float = 6.0                    # official (step 8): Gaussian kernel weight
+    theta: float = 0.8                     # official (step 8): spatial std in patches
+    kernel_size: int = 11                  # official (step 8): 11-tap kernel
+    n_iter: int = 5                        # official (step 8): mean-field iterations
     appearance_weight: float = 0.0         # ours: optional bilateral (colour) term, off by default
     theta_color: float = 0.1               # ours: colour std for the appearance term (RGB in [0, 1])
     theta_appearance: float = 3.0          # ours: spatial std (patches) of the appearance term
+    layout: str = "hwk"                    # ours: labels on the last axis; official (step 8): "official", the (H, W, K)
+                                           # votes read as (classes, x, y), returning logits
 
+    def __post_init__(self): _check_choice(self, "layout", ("hwk", "official"))
+
+# %% ../nbs/00_core.ipynb #c7148d3a
 @dataclass
 class MajorityConfig:
-    size: int = 3                          # paper/official: 3x3 mode filter
-    max_iter: int = 8                      # ours: repeat until unchanged, at most 8 times
+    size: int = 3                          # paper/official (step 9): 3x3 mode filter, ties to the smallest label
+    max_iter: int = 8                      # official (step 9): repeat until unchanged, at most 8 times
 
+# %% ../nbs/00_core.ipynb #d11cc4ef
 @dataclass
 class CaptionConfig:
-    scale: int = 512                       # official: captions from the 512 encoding
-    mode: str = "global"                   # paper: "global"; official config: "concat"
-    prompt: str = "a picture of"           # official
-    passes: int = 5                        # official: captions per cluster
-    do_sample: bool = True                 # official (effective behaviour)
-    num_beams: int = 1                     # official
-    top_k: int = 50                        # official (transformers default it ran with)
-    top_p: float = 1.0                     # official
-    temperature: float = 1.0               # official
-    repetition_penalty: float = 1.1        # official
-    max_length: int = 25                   # official: tokens, prompt included
-    min_length: int = 4                    # official
+    scale: int = 512                       # official (step 10): captions from the 512 encoding
+    mode: str = "global"                   # paper: "global"; official (step 10): "concat" (local then global tokens)
+    local_positions: str = "own"           # ours: each patch keeps its own position; official (step 10): "first",
+                                           # the first n + 1 positions of the table
+    prompt: str = "a picture of"           # official (step 10)
+    passes: int = 5                        # official (step 10): captions per cluster
+    do_sample: bool = True                 # official (step 10): nucleus sampling
+    num_beams: int = 1                     # official (step 10)
+    top_k: int = 50                        # official (step 10): transformers' default it ran with
+    top_p: float = 1.0                     # official (step 10)
+    temperature: float = 1.0               # official (step 10)
+    repetition_penalty: float = 1.1        # official (step 10): hard-coded by LAVIS
+    max_length: int = 25                   # official (step 10): tokens, prompt included
+    min_length: int = 4                    # official (step 10)
 
+    def __post_init__(self):
+        _check_choice(self, "mode", ("global", "local", "concat")); _check_choice(self, "local_positions", ("own", "first"))
+
+# %% ../nbs/00_core.ipynb #cef0b970
 @dataclass
 class VocabularyConfig:
-    mode: str = "phrases"                  # ours: compounds kept; "nouns" is the official behaviour
+    mode: str = "phrases"                  # ours: compounds kept; "nouns": single nouns; official (step 11): "official"
 
+    def __post_init__(self): _check_choice(self, "mode", ("phrases", "nouns", "official"))
+
+# %% ../nbs/00_core.ipynb #065b9369
 @dataclass
 class SegmentConfig:
     backend: str = "clipseg"               # ours: CLIPSeg (paper: X-Decoder, needs detectron2)
     dense_crf: bool = False                # ours: refine "clusters" masks at pixel level
 
 # %% ../nbs/00_core.ipynb #c373018c
+_DTYPES = ("fp32", "float32", "bf16", "bfloat16", "fp16", "float16")
+
 @dataclass
 class AutoSegConfig:
     encode: EncodeConfig = field(default_factory=EncodeConfig)
@@ -102,7 +153,31 @@ class AutoSegConfig:
     device: str = "auto"                   # ours: CUDA when present, else CPU
     dtype: str = "fp32"                    # ours: "bf16" runs the encoders under autocast
 
+    def __post_init__(self): _check_choice(self, "dtype", _DTYPES)
     def to_dict(self) -> dict: return asdict(self)
+
+# %% ../nbs/00_core.ipynb #8d4691d7
+@patch(cls_method=True)
+def official(cls: AutoSegConfig) -> AutoSegConfig:
+    "The settings of the released code (ozzyou/AutoSeg @ 516a0a1), step numbers as in its description; the rest as ours."
+    return cls(
+        encode=EncodeConfig(drop="last",                 # step 3: last token dropped, CLS kept (grid shifted by one)
+                            normalise=False,             # step 1: pixels /255, no mean/std
+                            resize="bilinear",           # step 1: square bilinear antialiased resize of the float image
+                            pos_embed="in-place"),       # step 2: table re-interpolated in place 24->32->24->32
+        cluster=ClusterConfig(init="random",             # step 5: torch-kmeans init_method="rnd"
+                              init_seed=123,             # step 5: Generator().manual_seed(123), the same for every image
+                              stop="shift",              # step 5: mean centre shift < 1e-4 for all 8 restarts
+                              resize="nearest"),         # step 5: OpenCV INTER_NEAREST 24->32
+        align=AlignConfig(cost="disagreement",           # step 6: cells where (map == b) != (ref == a)
+                          labels="reference",            # step 6: reference label values kept
+                          vote_eps=1e-6),                # step 7: +1e-6, renormalised
+        crf=CRFConfig(layout="official"),                # step 8: crfseg on the (B, H, W, K) tensor as it is
+        caption=CaptionConfig(mode="concat",             # step 10: ATT_MODE "concat"
+                              local_positions="first"),  # step 10: pos_embed[:, :n + 1]
+        vocabulary=VocabularyConfig(mode="official"))    # step 11: NN/NNS -> lemmatiser -> WordNet, colour/photo words
+
+PRESETS = {"paper": AutoSegConfig, "official": AutoSegConfig.official}   # preset name -> zero-argument factory
 
 # %% ../nbs/00_core.ipynb #4ca9b0df
 MIN_SIDE = 32              # ours: smaller images carry less than 2x2 patches
@@ -207,6 +282,7 @@ def seed_everything(seed: int = 0) -> None:
     random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
     if torch.cuda.is_available(): torch.cuda.manual_seed_all(seed)
 
+# %% ../nbs/00_core.ipynb #ce623a7a
 def make_generator(seed: int = 0, device: str | torch.device = "cpu") -> torch.Generator:
     "A fresh torch generator on `device`, seeded."
     g = torch.Generator(device=torch.device(device)); g.manual_seed(seed)
@@ -224,6 +300,7 @@ def get_device(device: str | torch.device = "auto") -> torch.device:
     if dev.type == "cuda" and not torch.cuda.is_available(): raise AvssError(f"device {device!r} asked for, but CUDA is not available")
     return dev
 
+# %% ../nbs/00_core.ipynb #628d7ba7
 def resolve_dtype(dtype: str | torch.dtype = "fp32") -> torch.dtype:
     "'fp32' | 'bf16' | 'fp16' (or a torch dtype) -> torch dtype."
     if isinstance(dtype, torch.dtype): return dtype
@@ -232,6 +309,7 @@ def resolve_dtype(dtype: str | torch.dtype = "fp32") -> torch.dtype:
     if dtype not in names: raise AvssError(f"unknown dtype {dtype!r}; use one of fp32, bf16, fp16")
     return names[dtype]
 
+# %% ../nbs/00_core.ipynb #df3e6d93
 def autocast(device: torch.device, dtype: torch.dtype):
     "bf16/fp16 autocast on `device`, or a no-op context for fp32."
     return torch.autocast(device.type, dtype=dtype, enabled=dtype != torch.float32)
@@ -278,6 +356,7 @@ def _wordnet_source() -> Path | None:
         if d and (Path(d) / "data.noun").is_file() and (Path(d) / "index.noun").is_file(): return Path(d)
     return None
 
+# %% ../nbs/00_core.ipynb #7f4cd0b2
 def _nltk_copy(src: Path) -> Path:
     "Copy the database into <cache>/nltk_data/corpora/wordnet (once, atomically) with a lexnames file; return nltk_data."
     import shutil

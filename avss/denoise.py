@@ -4,20 +4,20 @@
 
 # %% ../nbs/05_denoise.ipynb #0e0f3d8a
 from __future__ import annotations
-from dataclasses import dataclass
+from dataclasses import dataclass, asdict, replace
 from typing import Sequence
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .core import AutoSegConfig, ImageLike, load_image
+from .core import AutoSegConfig, CRFConfig, ImageLike, load_image
 from .cluster import multi_kmeans
 from .align import align_to_reference, vote, first_appearance
 
 # %% auto #0
 __all__ = ['gaussian_kernel', 'grid_colours', 'conv_crf', 'majority_filter', 'upsample_probs', 'dense_crf', 'BBoostMasks',
-           'bboost_masks']
+           'denoise_maps', 'bboost_masks']
 
 # %% ../nbs/05_denoise.ipynb #07bf15e2
 def gaussian_kernel(size: int = 11, theta: float = 0.8) -> torch.Tensor:
@@ -33,6 +33,7 @@ def grid_colours(image: ImageLike, h: int, w: int) -> torch.Tensor:
     img = torch.from_numpy(np.asarray(load_image(image), dtype=np.float32) / 255.0).permute(2, 0, 1)
     return F.adaptive_avg_pool2d(img[None], (h, w))[0]
 
+# %% ../nbs/05_denoise.ipynb #656b6faf
 def _appearance_weights(colours: torch.Tensor, kernel: torch.Tensor, theta_color: float) -> torch.Tensor:
     "Bilateral weights (size², h*w) of each patch's neighbours; neighbours outside the grid get 0."
     size, (_, h, w) = kernel.shape[0], colours.shape
@@ -41,31 +42,58 @@ def _appearance_weights(colours: torch.Tensor, kernel: torch.Tensor, theta_color
     similar = torch.exp(-((nb - colours.view(3, 1, h * w)) ** 2).sum(0) / (2 * theta_color ** 2))
     return similar * inside * kernel.flatten()[:, None]
 
+# %% ../nbs/05_denoise.ipynb #17b2064d
+def _appearance(image, cfg: CRFConfig, H: int, W: int, device) -> torch.Tensor:
+    "The weighted bilateral weights of `image` on an H x W grid."
+    kern = gaussian_kernel(cfg.kernel_size, cfg.theta_appearance).to(device)
+    return cfg.appearance_weight * _appearance_weights(grid_colours(image, H, W).to(device), kern, cfg.theta_color)
+
+# %% ../nbs/05_denoise.ipynb #e292b848
+def _messages(q: torch.Tensor, cfg: CRFConfig, bil: torch.Tensor | None) -> torch.Tensor:
+    "Potts messages for q (1, K, H, W): each label plane smoothed on its own, plus the appearance term."
+    K, H, W, pad = q.shape[1], q.shape[2], q.shape[3], cfg.kernel_size // 2
+    kern = gaussian_kernel(cfg.kernel_size, cfg.theta).to(q)
+    msg = cfg.weight * F.conv2d(q, kern.expand(K, 1, -1, -1), padding=pad, groups=K)
+    if bil is not None: msg = msg + (F.unfold(q, cfg.kernel_size, padding=pad).view(K, -1, H * W) * bil).sum(1).view(1, K, H, W)
+    return msg
+
 # %% ../nbs/05_denoise.ipynb #96477b8e
-def conv_crf(probs: torch.Tensor, weight: float = 6.0, theta: float = 0.8, kernel_size: int = 11, n_iter: int = 5,
-             image: ImageLike | None = None, appearance_weight: float = 0.0, theta_color: float = 0.1,
-             theta_appearance: float = 3.0, eps: float = 1e-6) -> torch.Tensor:
-    "Mean-field CRF (Potts, Gaussian spatial kernel, optional colour term) on probabilities (H, W, K) -> (H, W, K)."
+def conv_crf(probs: torch.Tensor,  # (H, W, K) label probabilities (the votes)
+             cfg: CRFConfig | None = None,  # kernel, weight, iterations, appearance term, layout
+             image: ImageLike | None = None,  # feeds the optional appearance term (`cfg.appearance_weight` > 0)
+             eps: float = 1e-6,  # inside the log of the unary
+             **overrides,  # fields of `cfg` to change, e.g. n_iter=1
+             ) -> torch.Tensor:  # (H, W, K) probabilities; logits with `layout="official"`
+    "Mean-field CRF (Potts, Gaussian spatial kernel, optional colour term) on the votes."
+    cfg = replace(cfg or CRFConfig(), **overrides)
+    if cfg.layout == "official": return _crf_released(probs, cfg)
     P = torch.as_tensor(probs).float()
     H, W, K = P.shape
     logp = torch.log(P.permute(2, 0, 1) + eps)[None]                 # (1, K, H, W): channels first
-    kern = gaussian_kernel(kernel_size, theta).to(P.device)
-    pad = kernel_size // 2
-    bil = None
-    if image is not None and appearance_weight > 0:
-        bil = appearance_weight * _appearance_weights(grid_colours(image, H, W).to(P.device),
-                                                      gaussian_kernel(kernel_size, theta_appearance).to(P.device), theta_color)
+    bil = _appearance(image, cfg, H, W, P.device) if image is not None and cfg.appearance_weight > 0 else None
     q = torch.softmax(logp, 1)
     labels = q.argmax(1)
-    for _ in range(n_iter):
-        msg = weight * F.conv2d(q, kern.expand(K, 1, -1, -1), padding=pad, groups=K)   # each label plane on its own
-        if bil is not None:
-            msg = msg + (F.unfold(q, kernel_size, padding=pad).view(K, -1, H * W) * bil).sum(1).view(1, K, H, W)
-        q = torch.softmax(logp + msg, 1)
+    for _ in range(cfg.n_iter):
+        q = torch.softmax(logp + _messages(q, cfg, bil), 1)
         new = q.argmax(1)
         if torch.equal(new, labels): break
         labels = new
     return q[0].permute(1, 2, 0)
+
+# %% ../nbs/05_denoise.ipynb #6e951a9d
+def _crf_released(probs: torch.Tensor, cfg: CRFConfig) -> torch.Tensor:
+    """The release's CRF call (step 8): crfseg on the (1, H, W, K) votes as they are, i.e. H read as the classes and
+    (W, K) as the plane; the probabilities are the unary logits; the kernel is the product of two 1D Gaussians with
+    zeroed centres; no early stop. -> logits (H, W, K)."""
+    P = torch.as_tensor(probs).float()
+    r = torch.arange(cfg.kernel_size, dtype=torch.float32, device=P.device) - cfg.kernel_size // 2
+    k1 = torch.exp(-(r / cfg.theta) ** 2 / 2) * (r != 0)
+    kern = (k1[:, None] * k1[None])[None, None]
+    x = P
+    for _ in range(cfg.n_iter):
+        q = torch.softmax(x, 0)[:, None]                                              # "classes" = rows
+        x = P + cfg.weight * F.conv2d(q, kern, padding=cfg.kernel_size // 2)[:, 0]
+    return x
 
 # %% ../nbs/05_denoise.ipynb #4d000100
 def majority_filter(labels: torch.Tensor, size: int = 3, max_iter: int = 8) -> torch.Tensor:
@@ -97,6 +125,7 @@ def upsample_probs(probs: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
     P = P.clamp_min(0)
     return (P / P.sum(0, keepdim=True).clamp_min(1e-12)).permute(1, 2, 0)
 
+# %% ../nbs/05_denoise.ipynb #17537dd6
 def dense_crf(image: np.ndarray, probs: torch.Tensor, n_iter: int = 5, gauss_sxy: float = 3, gauss_compat: float = 3,
               bilateral_sxy: float = 80, bilateral_srgb: float = 13, bilateral_compat: float = 10) -> torch.Tensor:
     "Fully connected CRF (pydensecrf) on an image (H, W, 3) uint8 and probabilities (H, W, K) -> labels (H, W)."
@@ -128,15 +157,21 @@ class BBoostMasks:
     def n_clusters(self) -> int: return int(self.labels.max()) + 1
 
 # %% ../nbs/05_denoise.ipynb #a2f9af3c
-def bboost_masks(grids: Sequence[torch.Tensor], cfg: AutoSegConfig | None = None, image: ImageLike | None = None) -> BBoostMasks:
-    "Feature grids [(h, w, d), ...] -> denoised cluster masks on the finest grid."
+def denoise_maps(label_maps: torch.Tensor,  # (M, H, W) k-means label maps, scale-major then k-ascending
+                 cfg: AutoSegConfig | None = None,  # uses cfg.align, cfg.crf, cfg.majority
+                 image: ImageLike | None = None,  # for the CRF's optional appearance term
+                 ) -> BBoostMasks:
+    "The stages after k-means: align -> vote -> CRF -> argmax -> majority filter -> labels renumbered by first appearance."
     cfg = cfg or AutoSegConfig()
-    c, crf_cfg, maj = cfg.cluster, cfg.crf, cfg.majority
-    maps = multi_kmeans(grids, ks=c.ks, seed=cfg.seed, n_init=c.n_init, max_iter=c.max_iter, tol=c.tol)
-    aligned, ref = align_to_reference(maps, cost=cfg.align.cost)
-    votes = vote(aligned)
-    crf = conv_crf(votes, weight=crf_cfg.weight, theta=crf_cfg.theta, kernel_size=crf_cfg.kernel_size, n_iter=crf_cfg.n_iter,
-                   image=image, appearance_weight=crf_cfg.appearance_weight, theta_color=crf_cfg.theta_color,
-                   theta_appearance=crf_cfg.theta_appearance)
-    labels = first_appearance(majority_filter(crf.argmax(-1), size=maj.size, max_iter=maj.max_iter))
+    maps = torch.as_tensor(label_maps).long()
+    aligned, ref = align_to_reference(maps, cfg=cfg.align)
+    votes = vote(aligned, eps=cfg.align.vote_eps)
+    crf = conv_crf(votes, cfg.crf, image=image)
+    labels = first_appearance(majority_filter(crf.argmax(-1), **asdict(cfg.majority)))
     return BBoostMasks(maps, aligned, ref, votes, crf, labels)
+
+# %% ../nbs/05_denoise.ipynb #92fd809b
+def bboost_masks(grids: Sequence[torch.Tensor], cfg: AutoSegConfig | None = None, image: ImageLike | None = None) -> BBoostMasks:
+    "Feature grids [(h, w, d), ...] -> denoised cluster masks on the finest grid: `multi_kmeans` + `denoise_maps`."
+    cfg = cfg or AutoSegConfig()
+    return denoise_maps(multi_kmeans(grids, seed=cfg.seed, cfg=cfg.cluster), cfg, image)

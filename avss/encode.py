@@ -9,13 +9,14 @@ from typing import Sequence
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from PIL import Image
 
-from .core import ImageLike, load_image, autocast, resolve_dtype
+from .core import EncodeConfig, ImageLike, load_image, autocast, resolve_dtype
 from .models import BlipBundle
 
 # %% auto #0
-__all__ = ['sinusoidal_2d', 'preprocess', 'patch_tokens', 'encode', 'clustering_features']
+__all__ = ['sinusoidal_2d', 'preprocess', 'released_position_tables', 'patch_tokens', 'encode', 'clustering_features']
 
 # %% ../nbs/02_encode.ipynb #b195d98d
 def _sincos(pos: torch.Tensor, freqs: torch.Tensor) -> torch.Tensor:
@@ -23,6 +24,7 @@ def _sincos(pos: torch.Tensor, freqs: torch.Tensor) -> torch.Tensor:
     ang = pos[:, None] * freqs[None]
     return torch.stack([ang.sin(), ang.cos()], dim=-1).flatten(1)
 
+# %% ../nbs/02_encode.ipynb #70b0f8ea
 def sinusoidal_2d(h: int, w: int, dim: int = 256) -> torch.Tensor:
     "2D sinusoidal positional code of shape (h, w, dim): rows in the first half, columns in the second."
     half = 2 * math.ceil(dim / 4)
@@ -33,32 +35,89 @@ def sinusoidal_2d(h: int, w: int, dim: int = 256) -> torch.Tensor:
     return code[..., :dim].contiguous()
 
 # %% ../nbs/02_encode.ipynb #cd73c71b
-def preprocess(images: Sequence[ImageLike], size: int, mean: Sequence[float], std: Sequence[float]) -> torch.Tensor:
-    "Images -> normalised pixel tensor (B, 3, size, size)."
-    arrs = [np.asarray(load_image(im).resize((size, size), Image.Resampling.BICUBIC), dtype=np.float32) / 255.0 for im in images]
-    x = torch.from_numpy(np.stack(arrs)).permute(0, 3, 1, 2)
+def preprocess(images: Sequence[ImageLike],  # paths, PIL images, arrays or tensors
+               size: int,  # side of the square output
+               mean: Sequence[float], std: Sequence[float],  # the checkpoint's normalisation
+               resize: str = "bicubic",  # "bicubic": PIL on 8-bit (ours); "bilinear": antialiased on floats (the release)
+               normalise: bool = True,  # False: /255 only (the release)
+               ) -> torch.Tensor:  # (B, 3, size, size)
+    "Images -> pixel tensor, each resized to size x size (aspect ratio not kept, as in BLIP)."
+    if resize == "bicubic":
+        arrs = [np.asarray(load_image(im).resize((size, size), Image.Resampling.BICUBIC), dtype=np.float32) / 255.0 for im in images]
+        x = torch.from_numpy(np.stack(arrs)).permute(0, 3, 1, 2)
+    else:
+        x = torch.cat([F.interpolate(torch.from_numpy(np.asarray(load_image(im), dtype=np.float32) / 255.0).permute(2, 0, 1)[None],
+                                     (size, size), mode="bilinear", align_corners=False, antialias=True) for im in images])
+    if not normalise: return x
     return (x - torch.tensor(mean).view(1, 3, 1, 1)) / torch.tensor(std).view(1, 3, 1, 1)
 
+# %% ../nbs/02_encode.ipynb #cc1f4ce5
+def _resize_table(table: torch.Tensor, grid: int) -> torch.Tensor:
+    "A (1, 1 + g*g, D) position table resized to grid x grid patches, CLS row kept, as transformers/timm do (bicubic)."
+    cls, patches = table[:, :1], table[:, 1:]
+    g, D = math.isqrt(patches.shape[1]), table.shape[-1]
+    if g == grid: return table
+    p = F.interpolate(patches.reshape(1, g, g, D).permute(0, 3, 1, 2), size=(grid, grid), mode="bicubic", align_corners=False)
+    return torch.cat([cls, p.permute(0, 2, 3, 1).reshape(1, grid * grid, D)], 1)
+
+# %% ../nbs/02_encode.ipynb #75cb9111
+def released_position_tables(stored: torch.Tensor,  # (1, 1 + g*g, D) the checkpoint's table
+                             grids: Sequence[int],  # patch grids of the passes, in order, e.g. (24, 32)
+                             build_grid: int = 32,  # the grid the release builds the model at (512 / 16)
+                             ) -> list[torch.Tensor]:  # the table each pass uses
+    "The release re-interpolates its table in place: stored -> build_grid, then each pass from the previous one."
+    t, out = _resize_table(stored, build_grid), []
+    for g in grids:
+        t = _resize_table(t, g); out.append(t)
+    return out
+
+# %% ../nbs/02_encode.ipynb #c3808cd6
+def _vision_with_table(vm, pixel_values: torch.Tensor, table: torch.Tensor) -> torch.Tensor:
+    "BLIP's vision forward with a given position table (1, 1 + N, D) instead of the model's: last hidden state."
+    emb = vm.embeddings
+    x = emb.patch_embedding(pixel_values.to(emb.patch_embedding.weight.dtype)).flatten(2).transpose(1, 2)
+    x = torch.cat([emb.class_embedding.expand(len(x), 1, -1).to(x.dtype), x], 1) + table.to(x)
+    return vm.post_layernorm(vm.encoder(inputs_embeds=x)[0])
+
 # %% ../nbs/02_encode.ipynb #1db3db2a
-def patch_tokens(bundle: BlipBundle, pixel_values: torch.Tensor, dtype="fp32", drop: str = "cls") -> torch.Tensor:
-    "BLIP vision features as a (B, h, w, D) grid; drop='cls' (paper) or 'last' (official code's shifted grid)."
+def patch_tokens(bundle: BlipBundle,
+                 pixel_values: torch.Tensor,  # (B, 3, H, W)
+                 dtype="fp32",  # "fp32" | "bf16" | "fp16": autocast precision of the encoder
+                 drop: str = "cls",  # "cls" (paper) or "last" (the release's shifted grid)
+                 table: torch.Tensor | None = None,  # a position table to use instead of the model's interpolated one
+                 ) -> torch.Tensor:  # (B, h, w, D) float32
+    "BLIP vision features as a patch grid."
     dev, p = bundle.device, bundle.patch_size
     B, _, H, W = pixel_values.shape
+    vm = bundle.model.vision_model
     with torch.inference_mode(), autocast(dev, resolve_dtype(dtype)):
-        hidden = bundle.model.vision_model(pixel_values=pixel_values.to(dev), interpolate_pos_encoding=True).last_hidden_state
+        if table is None: hidden = vm(pixel_values=pixel_values.to(dev), interpolate_pos_encoding=True).last_hidden_state
+        else: hidden = _vision_with_table(vm, pixel_values.to(dev), table.to(dev))
     tokens = hidden[:, 1:] if drop == "cls" else hidden[:, :-1]
     return tokens.float().reshape(B, H // p, W // p, -1)
 
 # %% ../nbs/02_encode.ipynb #7d9d0565
-def encode(bundle: BlipBundle, images: Sequence[ImageLike], scales: Sequence[int] = (384, 512), dtype="fp32",
-           drop: str = "cls") -> dict[int, torch.Tensor]:
-    "Multi-scale patch embeddings {size: (B, h, w, D)} for a batch of images."
+def encode(bundle: BlipBundle, images: Sequence[ImageLike],
+           scales: Sequence[int] = (384, 512),  # image sides, one pass each, in this order
+           dtype="fp32",  # autocast precision of the encoder
+           drop: str = "cls",  # used when no `cfg` is given
+           cfg: EncodeConfig | None = None,  # drop, pixel resize/normalisation, position tables
+           ) -> dict[int, torch.Tensor]:  # {size: (B, h, w, D)}
+    "Multi-scale patch embeddings for a batch of images."
+    cfg = cfg or EncodeConfig(drop=drop)
     images = [load_image(im) for im in images]
-    return {s: patch_tokens(bundle, preprocess(images, s, bundle.image_mean, bundle.image_std), dtype, drop) for s in scales}
+    tables = [None] * len(scales)
+    if cfg.pos_embed == "in-place":
+        stored = bundle.model.vision_model.embeddings.position_embedding.detach()
+        tables = released_position_tables(stored, [s // bundle.patch_size for s in scales], max(scales) // bundle.patch_size)
+    return {s: patch_tokens(bundle, preprocess(images, s, bundle.image_mean, bundle.image_std, cfg.resize, cfg.normalise),
+                            dtype, cfg.drop, t) for s, t in zip(scales, tables)}
 
 # %% ../nbs/02_encode.ipynb #52284f27
 def clustering_features(tokens: torch.Tensor, pos_dim: int = 256) -> torch.Tensor:
-    "Append the 2D sinusoidal code to a (h, w, D) or (B, h, w, D) grid."
+    "Append the 2D sinusoidal code to a (h, w, D) or (B, h, w, D) grid (arrays accepted; half precision promoted to float32)."
+    tokens = torch.as_tensor(tokens)
+    if tokens.dtype in (torch.float16, torch.bfloat16): tokens = tokens.float()
     if pos_dim == 0: return tokens
     h, w = tokens.shape[-3:-1]
     pe = sinusoidal_2d(h, w, pos_dim).to(tokens)

@@ -8,24 +8,24 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .core import AvssError
+from .core import AvssError, CaptionConfig, wordnet
 
 # %% auto #0
-__all__ = ['PROMPT', 'PHOTO_WORDS', 'RELATIONAL', 'COLLECTIVE', 'COLOURS', 'DROP', 'PLURALIA', 'IRREGULAR', 'SPACY_MODEL',
-           'normalise_caption', 'nlp', 'caption_names', 'Entry', 'Vocabulary', 'build_vocabulary', 'extract_vocabulary']
+__all__ = ['PROMPT', 'SPACY_MODEL', 'normalise_caption', 'nlp', 'caption_names', 'Entry', 'Vocabulary', 'build_vocabulary',
+           'extract_vocabulary']
 
 # %% ../nbs/07_vocabulary.ipynb #07863bcd
-PROMPT = "a picture of"
-PHOTO_WORDS = {"background", "foreground", "blurry", "photo", "photograph", "picture", "image", "scene", "something",
+PROMPT = CaptionConfig.prompt   # one prompt: the captioning default (chapter 00)
+_PHOTO_WORDS = {"background", "foreground", "blurry", "photo", "photograph", "picture", "image", "scene", "something",
                "view", "closeup", "shot", "snapshot", "thing"}
-RELATIONAL = {"side", "top", "front", "back", "middle", "edge", "corner", "bottom", "center", "centre", "left", "right", "part"}
-COLLECTIVE = {"group", "bunch", "pair", "couple", "herd", "flock", "slice", "row", "piece", "lot", "number", "pile", "stack",
+_RELATIONAL = {"side", "top", "front", "back", "middle", "edge", "corner", "bottom", "center", "centre", "left", "right", "part"}
+_COLLECTIVE = {"group", "bunch", "pair", "couple", "herd", "flock", "slice", "row", "piece", "lot", "number", "pile", "stack",
               "set", "kind", "type", "variety", "crowd", "collection", "couple", "few", "lots", "plenty", "handful", "line"}
-COLOURS = {"red", "orange", "yellow", "green", "blue", "purple", "pink", "brown", "black", "white", "gray", "grey", "silver",
+_COLOURS = {"red", "orange", "yellow", "green", "blue", "purple", "pink", "brown", "black", "white", "gray", "grey", "silver",
            "gold", "beige", "tan", "colorful", "colourful", "dark", "light"}
-DROP = PHOTO_WORDS | RELATIONAL | COLLECTIVE | COLOURS
-PLURALIA = {"scissors", "glasses", "pants", "jeans", "shorts", "trousers", "binoculars", "clothes", "sunglasses", "goggles"}
-IRREGULAR = {"people": "person"}
+_DROP = _PHOTO_WORDS | _RELATIONAL | _COLLECTIVE | _COLOURS
+_PLURALIA = {"scissors", "glasses", "pants", "jeans", "shorts", "trousers", "binoculars", "clothes", "sunglasses", "goggles"}
+_IRREGULAR = {"people": "person"}
 
 # %% ../nbs/07_vocabulary.ipynb #12eb21f2
 def normalise_caption(text: str, prompt: str = PROMPT) -> str:
@@ -57,17 +57,18 @@ _AFTER_NOUN = {"VERB", "ADP", "CCONJ", "AUX", "PUNCT", "SCONJ", "PART"}
 def _is_noun(doc, i: int) -> bool:
     t = doc[i]
     if t.pos_ in _NOUNISH: return True
-    if t.pos_ != "ADJ" or t.lower_ in COLOURS or i == 0: return False
+    if t.pos_ != "ADJ" or t.lower_ in _COLOURS or i == 0: return False
     after = doc[i + 1].pos_ if i + 1 < len(doc) else None
     return doc[i - 1].pos_ in {"DET", "ADJ"} and (after is None or after in _AFTER_NOUN)
 
 # %% ../nbs/07_vocabulary.ipynb #16ed6d0b
 def _head_lemma(t) -> str:
     w = t.lower_
-    if w in PLURALIA or w in IRREGULAR: return IRREGULAR.get(w, w)
+    if w in _PLURALIA or w in _IRREGULAR: return _IRREGULAR.get(w, w)
     lemma = t.lemma_.lower() if t.pos_ in _NOUNISH else w
-    return IRREGULAR.get(lemma, lemma)
+    return _IRREGULAR.get(lemma, lemma)
 
+# %% ../nbs/07_vocabulary.ipynb #35a0c272
 def _merge_hyphens(doc):
     "Re-join words that the tokenizer split at a hyphen ('t-shirt'), taking the tags of the last part."
     with doc.retokenize() as r:
@@ -79,26 +80,57 @@ def _merge_hyphens(doc):
                 end = i + 1
     return doc
 
+# %% ../nbs/07_vocabulary.ipynb #caa29437
 def _phrases(doc) -> list[str]:
     "Noun phrases of a parsed caption: compound modifiers + singular head."
     out, run = [], []
     for i in range(len(doc) + 1):
         if i < len(doc) and _is_noun(doc, i) and doc[i].text.replace("-", "").isalpha(): run.append(doc[i]); continue
         if run:
-            head, mods = run[-1], [t.lower_ for t in run[:-1] if t.lower_ not in DROP]
+            head, mods = run[-1], [t.lower_ for t in run[:-1] if t.lower_ not in _DROP]
             name = _head_lemma(head)
-            if name not in DROP or (mods and name in COLLECTIVE): out.append(" ".join(mods + [name]))
+            if name not in _DROP or (mods and name in _COLLECTIVE): out.append(" ".join(mods + [name]))
             elif mods: out.append(" ".join(mods))          # "a city background" -> "city"
             run = []
     return out
 
 # %% ../nbs/07_vocabulary.ipynb #b84c96a6
 def _nouns(doc) -> list[str]:
+    "Mode 'nouns': spaCy's lemma of every NN/NNS word."
     return [t.lemma_.lower() for t in doc if t.tag_ in ("NN", "NNS") and t.text.replace("-", "").isalpha() and len(t) > 1]
+
+# %% ../nbs/07_vocabulary.ipynb #68799d2a
+_RELEASE_PHOTO_WORDS = {"background", "foreground", "blurry", "photo", "photograph", "picture", "image", "scene",
+                        "something", "view", "closeup"}
+_RELEASE_COLOURS = set(("color red green blue yellow orange purple black white gray brown pink cyan magenta teal lime olive "
+                        "navy maroon aquamarine turquoise silver gold beige coral ivory lavender mint mustard peach sapphire "
+                        "scarlet violet indigo charcoal").split())   # the release's 35 colour words
+
+# %% ../nbs/07_vocabulary.ipynb #7d29b0b7
+@lru_cache(maxsize=1)
+def _lemma_names() -> frozenset[str]:
+    "Every WordNet 3.0 lemma name (all parts of speech)."
+    return frozenset(wordnet().all_lemma_names())
+
+# %% ../nbs/07_vocabulary.ipynb #86d22911
+def _wordnet_noun_lemma(word: str) -> str:
+    "What NLTK's `WordNetLemmatizer().lemmatize(word)` gives, through our WordNet reader: the shortest noun base form."
+    forms = wordnet()._morphy(word, "n")
+    return min(forms, key=len) if forms else word
+
+# %% ../nbs/07_vocabulary.ipynb #c01b1132
+def _official_nouns(doc) -> list[str]:
+    "The release's filter on one parsed caption."
+    lemmas = dict.fromkeys(_wordnet_noun_lemma(t.text) for t in doc if t.tag_ in ("NN", "NNS"))
+    return [w for w in lemmas if w in _lemma_names() and len(w) > 2 and w not in _RELEASE_PHOTO_WORDS | _RELEASE_COLOURS]
+
+# %% ../nbs/07_vocabulary.ipynb #34b9ea37
+_MODES = ("phrases", "nouns", "official")
 
 def caption_names(text: str, mode: str = "phrases") -> list[str]:
     "The names in one caption, in order of appearance, duplicates removed."
-    if mode not in ("phrases", "nouns"): raise ValueError(f"unknown vocabulary mode {mode!r}; use 'phrases' or 'nouns'")
+    if mode not in _MODES: raise AvssError(f"vocabulary mode {mode!r} is not one of {', '.join(map(repr, _MODES))}")
+    if mode == "official": return _official_nouns(nlp()(text))   # the raw caption, as released
     doc = _merge_hyphens(nlp()(normalise_caption(text)))
     return list(dict.fromkeys(_phrases(doc) if mode == "phrases" else _nouns(doc)))
 
@@ -111,6 +143,7 @@ class Entry:
     captions: list[str] = field(default_factory=list)
     sources: list[tuple[int, int]] = field(default_factory=list)   # (cluster id, caption index in that cluster)
 
+# %% ../nbs/07_vocabulary.ipynb #09f766ab
 @dataclass
 class Vocabulary:
     entries: list[Entry]
@@ -149,6 +182,7 @@ def build_vocabulary(captions: dict[int, list[str]], mode: str = "phrases") -> V
     order = {n: i for i, n in enumerate(found)}   # first appearance
     return Vocabulary(sorted(found.values(), key=lambda e: (-e.count, order[e.name])), mode, list(captions))
 
+# %% ../nbs/07_vocabulary.ipynb #19843371
 def extract_vocabulary(captions: list[str], mode: str = "phrases") -> list[str]:
     "Captions -> names, ordered by number of captions, then first appearance."
     return build_vocabulary({0: list(captions)}, mode).names
