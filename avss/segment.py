@@ -19,10 +19,10 @@ from .models import REGISTRY, ClipSegBundle, Sam3Bundle, load_clipseg, load_sam3
 from .encode import preprocess
 
 # %% auto #0
-__all__ = ['UNLABELLED', 'SEGMENTERS', 'SAM3_OUTPUTS', 'Instance', 'Segmentation', 'Segmenter', 'register_segmenter',
-           'get_segmenter', 'scores_to_labels', 'upsample_argmax', 'clipseg_logits', 'ClipSegSegmenter',
-           'ClusterSegmenter', 'sam3_pixels', 'sam3_detect', 'sam3_instances', 'instances_to_labels', 'Sam3Segmenter',
-           'mask_to_rle', 'rle_to_mask', 'instances_to_json']
+__all__ = ['UNLABELLED', 'SEGMENTERS', 'Instance', 'Segmentation', 'Segmenter', 'register_segmenter', 'get_segmenter',
+           'scores_to_labels', 'upsample_argmax', 'clipseg_logits', 'ClipSegSegmenter', 'ClusterSegmenter',
+           'sam3_pixels', 'sam3_detect', 'sam3_instances', 'instances_to_labels', 'Sam3Segmenter', 'mask_to_rle',
+           'rle_to_mask', 'instances_to_json']
 
 # %% ../nbs/08_segment.ipynb #d46e34c1
 UNLABELLED = 255   # label-map value of a pixel that no name claims
@@ -189,7 +189,7 @@ def sam3_pixels(bundle: Sam3Bundle, image: ImageLike) -> torch.Tensor:
     return (x - torch.tensor(bundle.image_mean).view(1, 3, 1, 1)) / torch.tensor(bundle.image_std).view(1, 3, 1, 1)
 
 # %% ../nbs/08_segment.ipynb #c6f22968
-SAM3_OUTPUTS = ("pred_logits", "presence_logits", "pred_boxes", "pred_masks")
+_SAM3_OUTPUTS = ("pred_logits", "presence_logits", "pred_boxes", "pred_masks")
 
 def _repeat_vision(vis, n: int):
     "One image's vision features viewed `n` times along the batch (no copy)."
@@ -207,8 +207,8 @@ def sam3_detect(bundle: Sam3Bundle, pixel_values: torch.Tensor, prompts: Sequenc
         for s in range(0, len(prompts), batch_size):
             ids, mask = text.input_ids[s:s + batch_size], text.attention_mask[s:s + batch_size]
             o = m(vision_embeds=_repeat_vision(vis, len(ids)), input_ids=ids, attention_mask=mask)
-            outs.append({k: o[k].float() for k in SAM3_OUTPUTS})
-    return {k: torch.cat([o[k] for o in outs]) for k in SAM3_OUTPUTS}
+            outs.append({k: o[k].float() for k in _SAM3_OUTPUTS})
+    return {k: torch.cat([o[k] for o in outs]) for k in _SAM3_OUTPUTS}
 
 # %% ../nbs/08_segment.ipynb #08e39ac2
 def sam3_instances(out: dict, names: Sequence[str], size: tuple[int, int], threshold: float = 0.3,
