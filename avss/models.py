@@ -20,9 +20,10 @@ from .core import AvssError, get_device
 
 # %% auto #0
 __all__ = ['ASSETS', 'TOY_DIR', 'REGISTRY', 'CLIP_MEAN', 'CLIP_STD', 'BERT_SPECIALS', 'FIXTURE_WORDS', 'TINY_BLIP',
-           'TINY_CLIPSEG', 'register_models', 'model_names', 'ModelUnavailableError', 'resolve_checkpoint',
+           'TINY_CLIPSEG', 'TINY_SAM3', 'register_models', 'model_names', 'ModelUnavailableError', 'resolve_checkpoint',
            'BlipBundle', 'ClipSegBundle', 'load_blip', 'load_clipseg', 'write_bert_tokenizer', 'write_clip_tokenizer',
-           'blip_config', 'clipseg_config', 'save_model_folder', 'tiny_blip', 'tiny_clipseg']
+           'blip_config', 'clipseg_config', 'save_model_folder', 'tiny_blip', 'tiny_clipseg', 'Sam3Bundle', 'load_sam3',
+           'tiny_sam3']
 
 # %% ../nbs/01_models.ipynb #04273890
 ASSETS = Path(avss.__file__).parent / "assets"
@@ -39,8 +40,8 @@ def model_names() -> list[str]:
     "The registered models sets, in registration order."
     return list(REGISTRY)
 
-register_models("base", blip="Salesforce/blip-image-captioning-base", clipseg="CIDAS/clipseg-rd64-refined")
-register_models("large", blip="Salesforce/blip-image-captioning-large", clipseg="CIDAS/clipseg-rd64-refined")
+register_models("base", blip="Salesforce/blip-image-captioning-base", clipseg="CIDAS/clipseg-rd64-refined", sam3="facebook/sam3")
+register_models("large", blip="Salesforce/blip-image-captioning-large", clipseg="CIDAS/clipseg-rd64-refined", sam3="facebook/sam3")
 register_models("clipseg", clipseg="CIDAS/clipseg-rd64-refined")
 
 # %% ../nbs/01_models.ipynb #23241a4d
@@ -286,3 +287,100 @@ def tiny_clipseg(seed: int = 0) -> Path:
     return _build_fixture(_fixture_dir("tiny-clipseg", seed, TINY_CLIPSEG), seed, build)
 
 register_models("tiny", blip=tiny_blip, clipseg=tiny_clipseg)
+
+# %% ../nbs/01_models.ipynb #b7d4e13b
+from transformers import Sam3Config, Sam3Model
+
+@dataclass
+class Sam3Bundle:
+    model: Sam3Model
+    tokenizer: object               # CLIP byte-pair tokenizer (prompts padded to 32 tokens)
+    image_mean: tuple
+    image_std: tuple
+    image_size: int                 # the square input side (1008 for facebook/sam3)
+    source: str
+
+    @property
+    def device(self) -> torch.device: return next(self.model.parameters()).device
+    def to(self, device): self.model.to(get_device(device)); return self
+
+# %% ../nbs/01_models.ipynb #3ff50c9c
+def _refused(e: BaseException | None) -> bool:
+    "Whether `e`, or an error it was raised from, is the hub refusing access (gated repo, 401 or 403)."
+    from huggingface_hub.errors import GatedRepoError
+    seen = set()
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, GatedRepoError): return True
+        if getattr(getattr(e, "response", None), "status_code", None) in (401, 403): return True
+        e = e.__cause__ or e.__context__
+    return False
+
+def _how_to_request(ref) -> str:
+    return (f"{ref}: the Hugging Face hub refused access (gated, private or misspelt model). If it is gated, request "
+            f"access on https://huggingface.co/{ref}, then log in here with `hf auth login` (or set HF_TOKEN) and run again.")
+
+# %% ../nbs/01_models.ipynb #50b3e98f
+def _no_toy_sam3():
+    raise ModelUnavailableError("there is no toy SAM 3: use --models tiny (random weights, plumbing only) or --models base (facebook/sam3)")
+
+def load_sam3(name: str | os.PathLike = "base", device="cpu", dtype=None) -> Sam3Bundle:
+    "Load SAM 3: registry key (`base`/`large` -> facebook/sam3, `tiny`), hub id or folder."
+    ref, local_only = resolve_checkpoint(_ref_for(name, "sam3"))
+    try: model, tok = _load(Sam3Model, ref, local_only, device, dtype)
+    except ModelUnavailableError as e:
+        if _refused(e): raise ModelUnavailableError(_how_to_request(ref)) from None
+        raise
+    pp = _preprocessor_config(ref, local_only)
+    size = pp.get("size", 1008); size = size.get("height", 1008) if isinstance(size, dict) else size
+    return Sam3Bundle(model, tok, tuple(pp.get("image_mean", (0.5,) * 3)), tuple(pp.get("image_std", (0.5,) * 3)),
+                      int(size), str(ref))
+
+register_models("toy", sam3=_no_toy_sam3)
+
+# %% ../nbs/01_models.ipynb #286bd5a7
+TINY_SAM3 = dict(hidden=32, layers=2, heads=2, image_size=112, patch_size=14, window=4, queries=8, score_gain=12.0,
+                 mask_gain=30.0)
+
+def _tiny_sam3_config(c: dict, vocab_size: int, tok) -> Sam3Config:
+    h, grid = c["hidden"], c["image_size"] // c["patch_size"]
+    small = dict(hidden_size=h, num_attention_heads=c["heads"], intermediate_size=2 * h)
+    vit = dict(small, model_type="sam3_vit_model", num_hidden_layers=c["layers"], image_size=c["image_size"],
+               patch_size=c["patch_size"], window_size=c["window"], global_attn_indexes=[c["layers"] - 1],
+               pretrain_image_size=c["image_size"])
+    text = dict(small, vocab_size=vocab_size, projection_dim=h, num_hidden_layers=c["layers"], max_position_embeddings=32,
+                bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)
+    return Sam3Config(vision_config=dict(backbone_config=vit, fpn_hidden_size=h,
+                                         backbone_feature_sizes=[[4 * grid] * 2, [2 * grid] * 2, [grid] * 2]),
+                      text_config=text, geometry_encoder_config=dict(small, num_layers=1),
+                      detr_encoder_config=dict(small, num_layers=1), mask_decoder_config=dict(hidden_size=h, num_attention_heads=c["heads"]),
+                      detr_decoder_config=dict(small, num_layers=c["layers"], num_queries=c["queries"]))
+
+# %% ../nbs/01_models.ipynb #c514d8a1
+@torch.no_grad()
+def _spread_tiny_sam3(model: Sam3Model, tok, c: dict):
+    "Spread a random SAM 3's scores (query-text projections x score_gain) and centre and scale its mask logits."
+    for lin in (model.dot_product_scoring.query_proj, model.dot_product_scoring.text_proj): lin.weight.mul_(c["score_gain"])
+    proj, seen = model.mask_decoder.instance_projection, {}
+    hook = proj.register_forward_hook(lambda mod, args, out: seen.setdefault("pixels", out))
+    text = tok(["dog"], padding="max_length", max_length=32, return_tensors="pt")
+    model.eval()(pixel_values=torch.zeros(1, 3, c["image_size"], c["image_size"]), **text)
+    hook.remove()
+    proj.bias.sub_(seen["pixels"].mean(dim=(0, 2, 3)))           # pixel embeddings centred on a blank image
+    for p in (proj.weight, proj.bias, model.mask_decoder.mask_embedder.layers[-1].weight): p.mul_(c["mask_gain"])
+
+# %% ../nbs/01_models.ipynb #bee9ba61
+def tiny_sam3(seed: int = 0) -> Path:
+    "Folder of a tiny random SAM 3 (seeded, cached). Load it with `load_sam3(tiny_sam3())` or `load_sam3('tiny')`."
+    c = TINY_SAM3
+    def build(d: Path):
+        hf_logging.disable_progress_bar()
+        tok = write_clip_tokenizer(FIXTURE_WORDS, d)
+        model = Sam3Model(_tiny_sam3_config(c, len(tok), tok))
+        _spread_tiny_sam3(model, tok, c)
+        model.save_pretrained(d, safe_serialization=True)
+        (d / "preprocessor_config.json").write_text(json.dumps({"image_mean": [0.5] * 3, "image_std": [0.5] * 3,
+                                                                "size": {"height": c["image_size"], "width": c["image_size"]}}))
+    return _build_fixture(_fixture_dir("tiny-sam3", seed, c), seed, build)
+
+register_models("tiny", sam3=tiny_sam3)

@@ -4,7 +4,9 @@
 
 # %% ../nbs/08_segment.ipynb #8aa89d0f
 from __future__ import annotations
+import json, os, sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
@@ -13,26 +15,45 @@ import torch.nn.functional as F
 from PIL import Image
 
 from .core import AvssError, ImageLike, load_image, autocast, resolve_dtype
-from .models import ClipSegBundle
+from .models import REGISTRY, ClipSegBundle, Sam3Bundle, load_clipseg, load_sam3
 from .encode import preprocess
 
 # %% auto #0
-__all__ = ['SEGMENTERS', 'Segmentation', 'Segmenter', 'register_segmenter', 'get_segmenter', 'scores_to_labels', 'clipseg_logits',
-           'ClipSegSegmenter', 'ClusterSegmenter']
+__all__ = ['UNLABELLED', 'SEGMENTERS', 'Instance', 'Segmentation', 'Segmenter', 'register_segmenter', 'get_segmenter',
+           'scores_to_labels', 'upsample_argmax', 'clipseg_logits', 'ClipSegSegmenter', 'ClusterSegmenter',
+           'sam3_pixels', 'sam3_detect', 'sam3_instances', 'instances_to_labels', 'Sam3Segmenter', 'mask_to_rle',
+           'rle_to_mask', 'instances_to_json']
 
 # %% ../nbs/08_segment.ipynb #d46e34c1
+UNLABELLED = 255   # label-map value of a pixel that no name claims
+
+@dataclass
+class Instance:
+    "One object found: the `name` it answers to, its `score` in [0, 1], an (H, W) bool `mask`, a pixel `box` (x0, y0, x1, y1)."
+    name: str
+    score: float
+    mask: torch.Tensor
+    box: tuple[float, float, float, float]
+
 @dataclass
 class Segmentation:
-    "What a segmenter returns: `label_map` (H, W) indexes `names`; `scores` (K, H, W) if the backend has them."
+    "`label_map` (H, W) indexes `names` (255: unlabelled); `scores` (K, h, w) at model resolution; `instances` from detectors."
     label_map: torch.Tensor
     names: list[str]
     scores: torch.Tensor | None = None
+    instances: list[Instance] | None = None
 
+# %% ../nbs/08_segment.ipynb #9bee6506
 class Segmenter:
     "Base class: `segmenter(image, names, context=None) -> Segmentation` at the image's size."
     name = "base"
     def __call__(self, image: ImageLike, names: Sequence[str], context: dict | None = None) -> Segmentation:
         raise NotImplementedError
+
+    @classmethod
+    def load(cls, models="base", device="cpu", dtype=None, **kwargs) -> Segmenter:
+        "Build this segmenter for a models set (base | large | tiny | toy | folder); the base class loads nothing."
+        return cls(**kwargs)
 
 # %% ../nbs/08_segment.ipynb #bff9edf0
 SEGMENTERS: dict[str, Callable[..., Segmenter]] = {}
@@ -45,16 +66,40 @@ def register_segmenter(name: str):
         return factory
     return deco
 
-def get_segmenter(name: str, **kwargs) -> Segmenter:
-    "Build the segmenter registered as `name`."
+# %% ../nbs/08_segment.ipynb #6596d550
+def _pipeline_models(depth: int = 2):
+    "(models, device) of a pre-registry `AutoSeg.from_pretrained` that called `get_segmenter` without them, else (None, None)."
+    f = sys._getframe(depth)
+    if f.f_code.co_name == "from_pretrained" and {"models", "seg_kwargs"} <= f.f_locals.keys():
+        return f.f_locals["models"], f.f_locals.get("dev", "cpu")
+    return None, None
+
+def get_segmenter(name: str, models=None, device="cpu", dtype=None, **kwargs) -> Segmenter:
+    "The segmenter registered as `name`: `load`ed for the models set `models` if given, else built from `kwargs`."
     if name not in SEGMENTERS: raise AvssError(f"unknown segmenter {name!r}; available: {', '.join(sorted(SEGMENTERS))}")
-    return SEGMENTERS[name](**kwargs)
+    factory = SEGMENTERS[name]
+    if models is None and "bundle" not in kwargs:
+        found, dev = _pipeline_models()
+        if found is not None: models, device = found, dev
+    if models is not None and hasattr(factory, "load"): return factory.load(models, device=device, dtype=dtype, **kwargs)
+    return factory(**kwargs)
 
 # %% ../nbs/08_segment.ipynb #353dc8b3
 def scores_to_labels(scores: torch.Tensor, size: tuple[int, int]) -> tuple[torch.Tensor, torch.Tensor]:
-    "(K, h, w) scores -> ((H, W) argmax labels, (K, H, W) upsampled scores); `size` is (H, W)."
+    "(K, h, w) scores -> ((H, W) argmax labels, (K, H, W) upsampled scores); `size` is (H, W). Memory: K full-size maps."
     up = F.interpolate(scores[None].float(), size=size, mode="bilinear", align_corners=False)[0]
     return up.argmax(0), up
+
+# %% ../nbs/08_segment.ipynb #bf3df40f
+def upsample_argmax(scores: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
+    "(K, h, w) scores -> (H, W) argmax of their bilinear upsampling, one name at a time: O(H·W) memory. uint8 for K <= 255."
+    best, labels = None, torch.zeros(size, dtype=torch.uint8 if len(scores) <= UNLABELLED else torch.long)
+    for k in range(len(scores)):
+        up = F.interpolate(scores[None, k:k + 1].float(), size=size, mode="bilinear", align_corners=False)[0, 0]
+        if best is None: best = up; continue
+        wins = up > best
+        labels[wins] = k; torch.maximum(best, up, out=best)
+    return labels
 
 # %% ../nbs/08_segment.ipynb #528a99c4
 def clipseg_logits(bundle: ClipSegBundle, pixel_values: torch.Tensor, prompts: Sequence[str], dtype="fp32") -> torch.Tensor:
@@ -69,6 +114,17 @@ def clipseg_logits(bundle: ClipSegBundle, pixel_values: torch.Tensor, prompts: S
         logits = m.decoder(acts, cond).logits
     return logits.float().reshape(len(prompts), *logits.shape[-2:])
 
+# %% ../nbs/08_segment.ipynb #10eed703
+def _component(models, kind: str):
+    "The checkpoint of `kind` (clipseg, sam3) in a `models` argument: a set name or hub id as it is, or found in a folder."
+    if isinstance(models, str) and (models in REGISTRY or models in ("tiny", "toy")): return models
+    p = Path(models).expanduser()
+    if not p.is_dir(): return models
+    if (p / kind / "config.json").exists(): return p / kind
+    cfg = p / "config.json"
+    if cfg.exists() and json.loads(cfg.read_text()).get("model_type") == kind: return p
+    return "base"
+
 # %% ../nbs/08_segment.ipynb #9a36f54f
 @register_segmenter("clipseg")
 class ClipSegSegmenter(Segmenter):
@@ -76,14 +132,18 @@ class ClipSegSegmenter(Segmenter):
     def __init__(self, bundle: ClipSegBundle, template: str = "{}", dtype="fp32", **kwargs):
         self.bundle, self.template, self.dtype = bundle, template, dtype
 
+    @classmethod
+    def load(cls, models="base", device="cpu", dtype=None, **kwargs) -> ClipSegSegmenter:
+        "CLIPSeg of the models set (base, large: CIDAS/clipseg-rd64-refined; tiny; toy) or folder."
+        return cls(load_clipseg(_component(models, "clipseg"), device=device), dtype=dtype or "fp32", **kwargs)
+
     def __call__(self, image, names, context=None) -> Segmentation:
         image = load_image(image); names = list(names)
         if not names: raise AvssError("cannot segment with an empty vocabulary")
         b = self.bundle
         px = preprocess([image], b.image_size, b.image_mean, b.image_std)
-        logits = clipseg_logits(b, px, [self.template.format(n) for n in names], self.dtype)
-        labels, scores = scores_to_labels(logits.sigmoid(), (image.height, image.width))
-        return Segmentation(labels.cpu(), names, scores.cpu())
+        probs = clipseg_logits(b, px, [self.template.format(n) for n in names], self.dtype).sigmoid()
+        return Segmentation(upsample_argmax(probs, (image.height, image.width)), names, probs.cpu())
 
 # %% ../nbs/08_segment.ipynb #33fd3741
 def _fill_unnamed(clusters: torch.Tensor, named: dict[int, int]) -> dict[int, int]:
@@ -112,13 +172,113 @@ class ClusterSegmenter(Segmenter):
         if not names: raise AvssError("cannot segment with an empty vocabulary")
         clusters = torch.as_tensor(context["clusters"]).long().cpu()
         named = {c: names.index(n) for c, n in context.get("cluster_names", {}).items() if n in names}
-        lut_d = _fill_unnamed(clusters, named)
         lut = torch.zeros(int(clusters.max()) + 1, dtype=torch.long)
-        for c, i in lut_d.items(): lut[c] = i
-        H, W = image.height, image.width
+        for c, i in _fill_unnamed(clusters, named).items(): lut[c] = i
         onehot = F.one_hot(lut[clusters], len(names)).permute(2, 0, 1).float()   # (K, h, w)
-        labels, scores = scores_to_labels(onehot, (H, W))
-        if self.dense_crf:
-            from avss.denoise import dense_crf
-            labels = dense_crf(np.asarray(image), scores.permute(1, 2, 0).clamp(0.05, 0.95))
-        return Segmentation(labels.cpu(), names, scores)
+        size = (image.height, image.width)
+        if not self.dense_crf: return Segmentation(upsample_argmax(onehot, size), names, onehot)
+        from avss.denoise import dense_crf
+        _, up = scores_to_labels(onehot, size)
+        return Segmentation(dense_crf(np.asarray(image), up.permute(1, 2, 0).clamp(0.05, 0.95)), names, onehot)
+
+# %% ../nbs/08_segment.ipynb #f00a08fb
+def sam3_pixels(bundle: Sam3Bundle, image: ImageLike) -> torch.Tensor:
+    "The image as SAM 3 takes it: (1, 3, S, S), bilinear resize to the square input, scaled to [0, 1], normalised."
+    x = np.asarray(load_image(image).resize((bundle.image_size,) * 2, Image.Resampling.BILINEAR), np.float32) / 255.0
+    x = torch.from_numpy(x).permute(2, 0, 1)[None]
+    return (x - torch.tensor(bundle.image_mean).view(1, 3, 1, 1)) / torch.tensor(bundle.image_std).view(1, 3, 1, 1)
+
+# %% ../nbs/08_segment.ipynb #c6f22968
+_SAM3_OUTPUTS = ("pred_logits", "presence_logits", "pred_boxes", "pred_masks")
+
+def _repeat_vision(vis, n: int):
+    "One image's vision features viewed `n` times along the batch (no copy)."
+    rep = lambda ts: tuple(t.expand(n, *t.shape[1:]) for t in ts)
+    return type(vis)(fpn_hidden_states=rep(vis.fpn_hidden_states), fpn_position_encoding=rep(vis.fpn_position_encoding))
+
+def sam3_detect(bundle: Sam3Bundle, pixel_values: torch.Tensor, prompts: Sequence[str], batch_size: int = 16,
+                dtype="fp32") -> dict[str, torch.Tensor]:
+    "SAM 3's raw outputs (K first) for one image (1, 3, S, S) and K prompts, from one vision pass."
+    m, dev = bundle.model, bundle.device
+    text = bundle.tokenizer(list(prompts), padding="max_length", max_length=32, truncation=True, return_tensors="pt").to(dev)
+    outs = []
+    with torch.inference_mode(), autocast(dev, resolve_dtype(dtype)):
+        vis = m.get_vision_features(pixel_values=pixel_values.to(dev))
+        for s in range(0, len(prompts), batch_size):
+            ids, mask = text.input_ids[s:s + batch_size], text.attention_mask[s:s + batch_size]
+            o = m(vision_embeds=_repeat_vision(vis, len(ids)), input_ids=ids, attention_mask=mask)
+            outs.append({k: o[k].float() for k in _SAM3_OUTPUTS})
+    return {k: torch.cat([o[k] for o in outs]) for k in _SAM3_OUTPUTS}
+
+# %% ../nbs/08_segment.ipynb #08e39ac2
+def sam3_instances(out: dict, names: Sequence[str], size: tuple[int, int], threshold: float = 0.3,
+                   mask_threshold: float = 0.5) -> list[Instance]:
+    "Instances (in name, then query order) from `sam3_detect`'s outputs, masks and boxes at the image's `size` (H, W)."
+    H, W = size
+    scores = out["pred_logits"].sigmoid() * out["presence_logits"].sigmoid()     # (K, Q) * (K, 1)
+    to_px = torch.tensor([W, H, W, H], dtype=torch.float32)
+    found = []
+    for k, q in (scores > threshold).nonzero().tolist():
+        prob = out["pred_masks"][k, q].sigmoid()[None, None]
+        mask = F.interpolate(prob, size=size, mode="bilinear", align_corners=False)[0, 0] > mask_threshold
+        box = (out["pred_boxes"][k, q].cpu() * to_px).clamp(min=0).tolist()
+        found.append(Instance(names[k], float(scores[k, q]), mask.cpu(), tuple(min(v, s) for v, s in zip(box, (W, H, W, H)))))
+    return found
+
+# %% ../nbs/08_segment.ipynb #b1478819
+def instances_to_labels(instances: Sequence[Instance], names: Sequence[str], size: tuple[int, int]) -> torch.Tensor:
+    "(H, W) uint8 label map: the name of the best-scoring instance covering each pixel (ties: the earlier), else 255."
+    index = {n: i for i, n in enumerate(names)}
+    labels = torch.full(size, UNLABELLED, dtype=torch.uint8)
+    for inst in sorted(instances, key=lambda i: -i.score):      # stable: equal scores keep their order
+        labels[inst.mask & (labels == UNLABELLED)] = index[inst.name]
+    return labels
+
+# %% ../nbs/08_segment.ipynb #116d3dc0
+@register_segmenter("sam3")
+class Sam3Segmenter(Segmenter):
+    "SAM 3: every instance of every name from one vision pass; the best instance labels a pixel, none: 255."
+    def __init__(self, bundle: Sam3Bundle | None = None, template: str = "{}", threshold: float = 0.3,
+                 mask_threshold: float = 0.5, batch_size: int = 16, dtype="fp32", **kwargs):
+        self.bundle = bundle if bundle is not None else load_sam3("base")
+        self.template, self.threshold, self.mask_threshold = template, threshold, mask_threshold
+        self.batch_size, self.dtype = batch_size, dtype
+
+    @classmethod
+    def load(cls, models="base", device="cpu", dtype=None, **kwargs) -> Sam3Segmenter:
+        "SAM 3 of the models set (base, large: facebook/sam3; tiny: the fixture) or folder."
+        return cls(load_sam3(_component(models, "sam3"), device=device), dtype=dtype or "fp32", **kwargs)
+
+# %% ../nbs/08_segment.ipynb #9f9e3b6a
+from fastcore.basics import patch
+
+@patch
+def __call__(self: Sam3Segmenter, image, names, context=None) -> Segmentation:
+    image = load_image(image); names = list(names)
+    if not names: raise AvssError("cannot segment with an empty vocabulary")
+    if len(names) >= UNLABELLED: raise AvssError(f"{len(names)} names: the sam3 segmenter takes at most {UNLABELLED - 1}")
+    size = (image.height, image.width)
+    out = sam3_detect(self.bundle, sam3_pixels(self.bundle, image), [self.template.format(n) for n in names],
+                      self.batch_size, self.dtype)
+    inst = sam3_instances(out, names, size, self.threshold, self.mask_threshold)
+    return Segmentation(instances_to_labels(inst, names, size), names, None, inst)
+
+# %% ../nbs/08_segment.ipynb #2f08a4d9
+def mask_to_rle(mask) -> dict:
+    "COCO uncompressed RLE of an (H, W) bool mask: {'size': [H, W], 'counts': column-major runs, 0s first}."
+    m = np.asarray(mask, dtype=bool)
+    flat = m.T.ravel()
+    edges = np.flatnonzero(flat[1:] != flat[:-1]) + 1
+    counts = np.diff(np.concatenate([[0], edges, [flat.size]])).tolist()
+    return {"size": [int(m.shape[0]), int(m.shape[1])], "counts": ([0] if flat[0] else []) + counts}
+
+def rle_to_mask(rle: dict) -> np.ndarray:
+    "The (H, W) bool mask of a COCO uncompressed RLE."
+    h, w = rle["size"]
+    return np.repeat(np.arange(len(rle["counts"])) % 2 == 1, rle["counts"]).reshape(w, h).T
+
+# %% ../nbs/08_segment.ipynb #2eb14f37
+def instances_to_json(instances: Sequence[Instance] | None) -> list[dict]:
+    "JSON-ready instances: name, score, box [x0, y0, x1, y1] in pixels, area in pixels, mask as COCO uncompressed RLE."
+    return [{"name": i.name, "score": round(float(i.score), 6), "box": [round(float(v), 2) for v in i.box],
+             "area": int(i.mask.sum()), "segmentation": mask_to_rle(i.mask)} for i in instances or []]
