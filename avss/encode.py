@@ -85,12 +85,13 @@ def patch_tokens(bundle: BlipBundle,
                  dtype="fp32",  # "fp32" | "bf16" | "fp16": autocast precision of the encoder
                  drop: str = "cls",  # "cls" (paper) or "last" (the release's shifted grid)
                  table: torch.Tensor | None = None,  # a position table to use instead of the model's interpolated one
+                 grad: bool = False,  # keep the autograd graph (training the toy models goes through this very forward)
                  ) -> torch.Tensor:  # (B, h, w, D) float32
     "BLIP vision features as a patch grid."
     dev, p = bundle.device, bundle.patch_size
     B, _, H, W = pixel_values.shape
     vm = bundle.model.vision_model
-    with torch.inference_mode(), autocast(dev, resolve_dtype(dtype)):
+    with (torch.enable_grad() if grad else torch.inference_mode()), autocast(dev, resolve_dtype(dtype)):
         if table is None: hidden = vm(pixel_values=pixel_values.to(dev), interpolate_pos_encoding=True).last_hidden_state
         else: hidden = _vision_with_table(vm, pixel_values.to(dev), table.to(dev))
     tokens = hidden[:, 1:] if drop == "cls" else hidden[:, :-1]

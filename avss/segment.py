@@ -20,9 +20,9 @@ from .encode import preprocess
 
 # %% auto #0
 __all__ = ['UNLABELLED', 'SEGMENTERS', 'Instance', 'Segmentation', 'Segmenter', 'register_segmenter', 'get_segmenter',
-           'scores_to_labels', 'upsample_argmax', 'clipseg_logits', 'ClipSegSegmenter', 'ClusterSegmenter',
-           'sam3_pixels', 'sam3_detect', 'sam3_instances', 'instances_to_labels', 'Sam3Segmenter', 'mask_to_rle',
-           'rle_to_mask', 'instances_to_json']
+           'scores_to_labels', 'upsample_argmax', 'clipseg_batch_logits', 'clipseg_logits', 'ClipSegSegmenter',
+           'ClusterSegmenter', 'sam3_pixels', 'sam3_detect', 'sam3_instances', 'instances_to_labels', 'Sam3Segmenter',
+           'mask_to_rle', 'rle_to_mask', 'instances_to_json']
 
 # %% ../nbs/08_segment.ipynb #d46e34c1
 UNLABELLED = 255   # label-map value of a pixel that no name claims
@@ -102,17 +102,24 @@ def upsample_argmax(scores: torch.Tensor, size: tuple[int, int]) -> torch.Tensor
     return labels
 
 # %% ../nbs/08_segment.ipynb #528a99c4
+def clipseg_batch_logits(model, pixel_values: torch.Tensor, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    "Logits (B, K, S, S) of B images against the same K prompts: one vision pass per image, one text pass per prompt."
+    B, K = pixel_values.shape[0], input_ids.shape[0]
+    vis = model.clip.vision_model(pixel_values=pixel_values, output_hidden_states=True, interpolate_pos_encoding=True)
+    acts = [vis.hidden_states[i + 1] for i in model.extract_layers]
+    acts = [a.expand(K, -1, -1) if B == 1 else a.repeat_interleave(K, 0) for a in acts]
+    cond = model.clip.get_text_features(input_ids=input_ids, attention_mask=attention_mask)
+    cond = getattr(cond, "pooler_output", cond)
+    logits = model.decoder(acts, cond.repeat(B, 1)).logits
+    return logits.reshape(B, K, *logits.shape[-2:])
+
 def clipseg_logits(bundle: ClipSegBundle, pixel_values: torch.Tensor, prompts: Sequence[str], dtype="fp32") -> torch.Tensor:
     "Logits (K, S, S) of one image (1, 3, S, S) against K prompts, with a single vision pass."
     m, dev = bundle.model, bundle.device
     text = bundle.tokenizer(list(prompts), padding=True, return_tensors="pt").to(dev)
     with torch.inference_mode(), autocast(dev, resolve_dtype(dtype)):
-        vis = m.clip.vision_model(pixel_values=pixel_values.to(dev), output_hidden_states=True, interpolate_pos_encoding=True)
-        acts = [vis.hidden_states[i + 1].expand(len(prompts), -1, -1) for i in m.extract_layers]
-        cond = m.clip.get_text_features(input_ids=text.input_ids, attention_mask=text.attention_mask)
-        cond = getattr(cond, "pooler_output", cond)
-        logits = m.decoder(acts, cond).logits
-    return logits.float().reshape(len(prompts), *logits.shape[-2:])
+        logits = clipseg_batch_logits(m, pixel_values.to(dev), text.input_ids, text.attention_mask)
+    return logits[0].float()
 
 # %% ../nbs/08_segment.ipynb #10eed703
 def _component(models, kind: str):

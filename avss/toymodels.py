@@ -13,8 +13,9 @@ import torch
 import torch.nn.functional as F
 from transformers import BlipForConditionalGeneration, CLIPSegForImageSegmentation
 
-from .encode import preprocess
-from .models import (CLIP_MEAN, CLIP_STD, TOY_DIR, blip_config, clipseg_config, save_model_folder,
+from .encode import preprocess, patch_tokens
+from .segment import clipseg_batch_logits
+from .models import (BlipBundle, CLIP_MEAN, CLIP_STD, TOY_DIR, blip_config, clipseg_config, save_model_folder,
                          write_bert_tokenizer, write_clip_tokenizer)
 from .caption import cluster_memory, enable_cross_attention_mask
 from .core import CaptionConfig
@@ -23,8 +24,8 @@ from .toyworld import region_grid as _region_grid
 
 # %% auto #0
 __all__ = ['TOY_WORDS', 'TOY_BLIP', 'N_PROBE', 'TOY_CLIPSEG', 'CLASS_WEIGHTS', 'train_loop', 'new_toy_blip', 'region_grid',
-           'blip_batch', 'caption_loss', 'train_toy_blip', 'new_toy_clipseg', 'clipseg_train_logits', 'clipseg_loss',
-           'train_toy_clipseg', 'write_train_log', 'train_toy_models', 'caption_regions']
+           'blip_batch', 'caption_loss', 'train_toy_blip', 'new_toy_clipseg', 'clipseg_loss', 'train_toy_clipseg',
+           'write_train_log', 'train_toy_models', 'caption_regions']
 
 # %% ../nbs/11a_toymodels.ipynb #7800ab05
 def _schedule(opt, steps: int, warmup: int):
@@ -88,8 +89,7 @@ def blip_batch(model, tok, scenes: Sequence[Scene], size: int, mean=CLIP_MEAN, s
     "Patch tokens (B, h, w, D), memories (N, L, D), their masks (N, L), texts (N) and probe targets (B, h, w, 2)."
     p = model.config.vision_config.patch_size; h = w = size // p
     px = preprocess([sc.image for sc in scenes], size, mean, std)
-    hidden = model.vision_model(pixel_values=px, interpolate_pos_encoding=True).last_hidden_state
-    tokens = hidden[:, 1:].reshape(len(scenes), h, w, -1)
+    tokens = patch_tokens(BlipBundle(model, tok, mean, std, "training"), px, grad=True)   # the pipeline's own forward
     mems, texts, targets = [], [], []
     for b, sc in enumerate(scenes):
         grid = region_grid(sc, h, w)
@@ -148,15 +148,6 @@ def new_toy_clipseg(folder: Path, cfg: dict = TOY_CLIPSEG, seed: int = 0):
                 if isinstance(m, (torch.nn.Linear, torch.nn.Conv2d, torch.nn.ConvTranspose2d)): m.reset_parameters()
     return model, tok
 
-def clipseg_train_logits(model, pixel_values: torch.Tensor, input_ids, attention_mask) -> torch.Tensor:
-    "Logits (B, K, S, S) of B images against the same K prompts, with gradients through both encoders."
-    vis = model.clip.vision_model(pixel_values=pixel_values, output_hidden_states=True)
-    text = model.clip.get_text_features(input_ids=input_ids, attention_mask=attention_mask).pooler_output   # (K, P)
-    B, K = pixel_values.shape[0], input_ids.shape[0]
-    acts = [vis.hidden_states[i + 1].repeat_interleave(K, 0) for i in model.extract_layers]
-    logits = model.decoder(acts, text.repeat(B, 1)).logits
-    return logits.reshape(B, K, *logits.shape[-2:])
-
 # %% ../nbs/11a_toymodels.ipynb #2959732f
 CLASS_WEIGHTS = torch.tensor([1.0] * len(GROUNDS) + [2.0] * (len(TOY_CLASSES) - len(GROUNDS)))   # objects are small: weigh their pixels up
 
@@ -177,7 +168,7 @@ def train_toy_clipseg(out_dir=None, seed: int = 0, steps: int = 500, batch: int 
         px = preprocess([sc.image for sc in scenes], S, CLIP_MEAN, CLIP_STD)
         labels = torch.from_numpy(np.stack([sc.label for sc in scenes]))
         labels = F.interpolate(labels[:, None].float(), size=(S, S), mode="nearest")[:, 0].long()
-        bce, ce = clipseg_loss(clipseg_train_logits(model, px, enc.input_ids, enc.attention_mask), labels)
+        bce, ce = clipseg_loss(clipseg_batch_logits(model, px, enc.input_ids, enc.attention_mask), labels)
         return {"loss": bce + ce, "bce": bce, "ce": ce}
     return train_loop(model, step_loss, steps, lr, (), out_dir, S, "clipseg", log, log_every, save_every)
 
