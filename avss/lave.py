@@ -250,7 +250,7 @@ class EmbeddingMapper:
     "Offline LAVE: WordNet synonyms, hypernyms and glosses, weighed and backed up by sentence-embedding similarity."
     def __init__(self, classes: Sequence[str], background: str = "background", convention: str | None = None,
                  max_senses: int = 5, rank_cost: float = 0.5, sim_weight: float = 8.0, max_cost: float = 3.0,
-                 t_rescue: float = 0.75, t_embed: float = 0.5):
+                 t_rescue: float = 0.65, t_embed: float = 0.4):
         self.classes, self.background, self.index = list(classes), background, ClassIndex(classes, background)
         self.convention = convention if convention is not None else convention_of(self.classes)
         self.max_senses, self.rank_cost, self.sim_weight, self.max_cost = max_senses, rank_cost, sim_weight, max_cost
@@ -304,6 +304,10 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
         key = (name, self.max_senses, self.rank_cost)
         if key not in self._cands: self._cands[key] = self.proposals(senses)
         cands = [t for t in self._cands[key] if t[3] <= self.max_cost]
+        if not cands and len(words) > 1 and not via_head and (head := noun_senses(words[-1])):   # "grassy field": the head
+            hkey = (words[-1], self.max_senses, self.rank_cost)
+            if hkey not in self._cands: self._cands[hkey] = self.proposals(head)
+            cands, via_head = [t for t in self._cands[hkey] if t[3] <= self.max_cost], True
         simc = lambda c: sim[self._col[c]] if c in self._col else 0.5
         if same := [t for t in cands if " " not in t[4]]:   # evidence is the bare synset: distance 0, not via a gloss
             c, _, r, _, ev = min(same, key=lambda t: self.rank_cost * t[2] - self.sim_weight * simc(t[0]))
