@@ -328,8 +328,9 @@ def ade847(root, split: str = "val", classes: Sequence[str] | None = None) -> Da
     base, s = _find(root, [".", "ADE20K_2021_17_01"], "ADE20K_2021_17_01 (images_detectron2)", "images_detectron2"), _ADE_SPLIT[split]
     if classes is None:
         f = base/"classes.txt"
-        classes = [l.strip() for l in f.read_text().splitlines() if l.strip()] if f.exists() else ADE847_CLASSES
-    if len(classes) != 847: raise AvssError(f"ADE20K-847 needs 847 class names, got {len(classes)}")
+        classes, source = ([l.strip() for l in f.read_text().splitlines() if l.strip()], f) if f.exists() else (ADE847_CLASSES, None)
+    else: source = None
+    if len(classes) != 847: raise AvssError(f"ADE20K-847 needs 847 class names, got {len(classes)}" + (f" in {source}" if source else ""))
     items = _pairs(base/"images_detectron2"/s, base/"annotations_detectron2"/s, ".jpg", ".tif")
     return Dataset("ade847", classes, items, read_tif16, 65535, "ADE20K 847 " + split)
 

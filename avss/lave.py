@@ -4,18 +4,22 @@
 
 # %% ../nbs/12_lave.ipynb #b16b6a5d
 from __future__ import annotations
-import hashlib, json, os, re, tempfile
+import functools, hashlib, json, os, re, tempfile
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+from fastcore.basics import patch
 
-from .core import AvssError, atomic_write, get_device
-from .datasets import readable
+from .core import AvssError, atomic_write, get_device, wordnet
+from .datasets import (readable, VOC_CLASSES, CONTEXT59_CLASSES, CONTEXT459_CLASSES, ADE150_CLASSES, ADE847_CLASSES,
+                           CITYSCAPES_CLASSES)
 
 # %% auto #0
-__all__ = ['LAVE_PROMPT', 'LEXICON', 'STUFF', 'TEMPLATES', 'name_key', 'ClassIndex', 'parse_reply', 'ExactMapper', 'singulars',
-           'sentence_model', 'embed', 'embed_names', 'EmbeddingMapper', 'mapping_table', 'LLMMapper', 'make_mapper']
+__all__ = ['LAVE_PROMPT', 'MAPPERS', 'name_key', 'ClassIndex', 'convention_of', 'lave_prompt', 'parse_reply',
+           'parse_reply_official', 'ExactMapper', 'sentence_model', 'embed', 'noun_senses', 'class_synsets',
+           'gloss_genus', 'EmbeddingMapper', 'mapping_table', 'LLMMapper', 'register_mapper', 'mapper_names',
+           'make_mapper']
 
 # %% ../nbs/12_lave.ipynb #709dc2a9
 def name_key(s: str) -> str:
@@ -34,10 +38,29 @@ class ClassIndex:
     def get(self, name: str) -> str | None: return self.index.get(name_key(name))
     def __contains__(self, name: str) -> bool: return name_key(name) in self.index
 
+# %% ../nbs/12_lave.ipynb #41b913ab
+def convention_of(classes: Sequence[str]) -> str | None:
+    "The name of the known dataset whose class list equals `classes` as a set (its conventions apply), else None."
+    lists = {"voc": VOC_CLASSES, "context59": CONTEXT59_CLASSES, "context459": CONTEXT459_CLASSES, "ade150": ADE150_CLASSES,
+             "ade847": ADE847_CLASSES, "cityscapes": CITYSCAPES_CLASSES}
+    s = set(classes)
+    return next((k for k, v in lists.items() if s == set(v) or s == set(v) - {"background"}), None)
+
 # %% ../nbs/12_lave.ipynb #f6737ebf
 LAVE_PROMPT = ("To which class in {classes} is '{name}' exclusively most similar to? If {name} is not similar to any "
                "class in the list, answer with 'void'. Reply in single quotation marks with the class name that is part "
                "of the list and do not link it to any other class name which is not part of the given list or 'background'")
+_DATASET_WORDING = {"ade847": ("the ADE20K-847 dataset", " If the term describes stuff instead of things, answer with 'background'."),
+                    "context459": ("the PASCAL-Context-459 dataset", "")}
+
+def lave_prompt(name: str, classes: Sequence[str], official: bool = False) -> str:
+    "The paper's prompt for `name`; with `official`, ADE20K-847 and PC-459 name the dataset instead of listing its classes."
+    conv = convention_of(classes) if official else None
+    if conv in _DATASET_WORDING:
+        where, stuff = _DATASET_WORDING[conv]
+        return LAVE_PROMPT.format(classes=where, name=name).replace("in the list", "in the dataset").replace(
+            "part of the list", "part of the dataset").replace("the given list", "the dataset") + stuff
+    return LAVE_PROMPT.format(classes="[" + ", ".join(f"'{readable(c)}'" for c in classes) + "]", name=name)
 
 # %% ../nbs/12_lave.ipynb #aa39b871
 _QUOTES = "'\"‘’“”`´"
@@ -50,6 +73,17 @@ def parse_reply(reply: str, classes: Sequence[str], max_matches: int = 3, backgr
     found = list(dict.fromkeys(c for piece in re.split(f"[{_QUOTES}]", reply) if (c := index.get(piece)) is not None))
     return found[0] if 0 < len(found) <= max_matches else index.background
 
+# %% ../nbs/12_lave.ipynb #a0827756
+def parse_reply_official(reply: str, name: str, classes: Sequence[str], max_parse_len: int = 3, background: str = "background") -> str:
+    "The release's parsing of a LAVE reply (step 12), with its arbitrary set order made deterministic (class order)."
+    classes = list(classes)
+    if name in classes: return name
+    pieces = {p.strip() for p in reply.split("'" if "'" in reply else '"')}
+    found = [c for c in [*classes, background] if c in pieces]
+    if len(found) > max_parse_len: return background
+    if found: return found[0]
+    return "person" if name == "woman" and "person" in classes else background
+
 # %% ../nbs/12_lave.ipynb #f4b51ebb
 class ExactMapper:
     "Names that are classes map to themselves; all others to background."
@@ -58,65 +92,7 @@ class ExactMapper:
     def map(self, names: Sequence[str]) -> dict[str, str]:
         return {n: self.index.get(n) or self.index.background for n in names}
 
-# %% ../nbs/12_lave.ipynb #64092d60
-LEXICON = (
-    "person|people|man|woman|boy|girl|child|kid|baby|guy|lady|human|pedestrian|player|skier|surfer|soldier|worker|tourist|crowd",
-    "aeroplane|airplane|plane|aircraft|jet|airliner|jetliner|fighter jet|glider|seaplane",
-    "bicycle|bike|cycle|racing bike|bmx|tandem",
-    "bird|parrot|eagle|pigeon|seagull|gull|goose|swan|sparrow|hawk|chicken|rooster|penguin|crow|pelican|flamingo|ostrich",
-    "boat|ship|sailboat|yacht|canoe|ferry|vessel|speedboat|raft|rowboat|gondola|fishing boat",
-    "bottle|water bottle|wine bottle|flask|jug",
-    "bus|minibus|school bus|double decker|trolleybus|tour bus",
-    "car|automobile|taxi|cab|sedan|jeep|minivan|convertible|hatchback|limousine|coupe|police car|sports car",
-    "cat|kitten|kitty|tabby|feline|tomcat",
-    "chair|armchair|seat|office chair|highchair|folding chair",
-    "cow|cattle|bull|calf|ox|heifer|steer|dairy cow",
-    "diningtable|dining table|table|kitchen table|picnic table|desk",
-    "dog|puppy|pup|hound|terrier|poodle|retriever|labrador|german shepherd|bulldog|beagle|spaniel|doggy",
-    "horse|pony|foal|stallion|mare|colt",
-    "motorbike|motorcycle|scooter|moped|dirt bike|minibike",
-    "pottedplant|potted plant|plant|houseplant|flowerpot|flower pot|planter|succulent",
-    "sheep|lamb|ewe|ram",
-    "sofa|couch|loveseat|settee|futon",
-    "train|locomotive|railway|tram|streetcar|subway|freight train|railcar",
-    "tvmonitor|tv monitor|tv|television|monitor|computer monitor|display|tv screen",
-    "truck|lorry|pickup truck|dump truck|semi truck|fire truck",
-    "rider|cyclist|biker|motorcyclist|horseman",
-)
-
-# %% ../nbs/12_lave.ipynb #56618e15
-STUFF = (
-    "background|scene|landscape|view|room|kitchen|park|garden|yard|city",
-    "sky|cloud|sunset|fog|air", "grass|lawn|turf", "road|street|highway|asphalt|parking lot",
-    "sidewalk|pavement|footpath", "wall", "water|sea|ocean|lake|river|wave|pool", "floor|tile", "ceiling",
-    "ground|dirt|soil|earth", "field|pasture", "mountain|hill", "snow", "sand|beach|desert",
-    "tree|forest|bush|leaves|palm", "building|house|skyscraper", "window", "door", "fence", "rock|stone",
-    "carpet|rug", "curtain", "shelves|shelf", "cabinet", "light|lamp", "sign", "pole", "bridge", "wood", "track",
-    "counter", "smoke", "shadow",
-)
-
-# %% ../nbs/12_lave.ipynb #0f0a862e
-_IRREGULAR = {"people": "person", "men": "man", "women": "woman", "children": "child", "mice": "mouse", "geese": "goose",
-              "oxen": "ox", "feet": "foot", "teeth": "tooth", "leaves": "leaf", "knives": "knife", "shelves": "shelf"}
-
-def singulars(word: str) -> list[str]:
-    "Possible English singulars of one word, most likely first (the lexicon decides which is a word)."
-    w = word.lower()
-    if w in _IRREGULAR: return [_IRREGULAR[w]]
-    if len(w) > 4 and w.endswith("ies"): return [w[:-3] + "y"]
-    if len(w) > 3 and w.endswith("es"): return [w[:-1], w[:-2]]          # houses -> house; buses -> bus
-    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")): return [w[:-1]]
-    return []
-
-def _candidates(name: str) -> list[str]:
-    "The name, its singulars, then its head noun (last word) and that word's singulars."
-    words = re.sub(r"[^\w\s-]", " ", name.lower()).split()
-    if not words: return []
-    out = [" ".join(words)] + [" ".join(words[:-1] + [s]) for s in singulars(words[-1])]
-    if len(words) > 1: out += [words[-1]] + singulars(words[-1])
-    return list(dict.fromkeys(out))
-
-# %% ../nbs/12_lave.ipynb #3443c991
+# %% ../nbs/12_lave.ipynb #d18ac07d
 _MODEL, _EMB = None, {}
 
 def sentence_model():
@@ -128,97 +104,250 @@ def sentence_model():
     return _MODEL
 
 def embed(texts: Sequence[str]) -> np.ndarray:
-    "Unit-length embeddings (n, 384), cached per string."
+    "Unit-length embeddings (n, 384), cached per string in memory."
     todo = [t for t in dict.fromkeys(texts) if t not in _EMB]
     if todo:
         for t, e in zip(todo, sentence_model().encode(todo, batch_size=128, normalize_embeddings=True, convert_to_numpy=True)):
             _EMB[t] = e.astype(np.float32)
-    return np.stack([_EMB[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)
+    return np.stack([_EMB[t] for t in texts]) if len(texts) else np.zeros((0, 384), np.float32)
 
-# %% ../nbs/12_lave.ipynb #de2579dd
-TEMPLATES = ("{}", "a photo of a {}.", "a {} in a picture.")
+# %% ../nbs/12_lave.ipynb #8b72e302
+_LEXNAME_COST = {"noun.artifact": 0, "noun.animal": 0, "noun.plant": 0, "noun.person": 3, "noun.food": 0, "noun.object": 0,
+                 "noun.substance": 0, "noun.Tops": 0, "noun.location": 1, "noun.body": 2, "noun.group": 3,
+                 "noun.phenomenon": 1, "noun.shape": 2}   # physical lexnames; a non-first person/group sense is a long shot
+_PREFER = {"noun.substance": 1, "noun.Tops": 1, "noun.location": 1, "noun.body": 2, "noun.group": 2, "noun.phenomenon": 2,
+           "noun.shape": 3}                               # for a class name: which physical sense to read it as
 
-def embed_names(names: Sequence[str], templates: Sequence[str] = TEMPLATES) -> np.ndarray:
-    "Template-averaged, renormalised embeddings (n, d)."
-    if not names: return np.zeros((0, 384), np.float32)
-    e = embed([t.format(n) for n in names for t in templates]).reshape(len(names), len(templates), -1).mean(1)
-    return e / np.linalg.norm(e, axis=1, keepdims=True)
+def _physical(synsets) -> list:
+    "Noun senses of physical things, in WordNet's order; proper names (instances) dropped."
+    return [s for s in synsets if s.lexname() in _LEXNAME_COST and not s.instance_hypernyms()]
 
-# %% ../nbs/12_lave.ipynb #d6df5a64
-class EmbeddingMapper:
-    "Offline LAVE: lexicon and head-noun rules first, then the nearest class description by sentence embeddings."
-    def __init__(self, classes: Sequence[str], background: str = "background", threshold: float = 0.6,
-                 lexicon: Sequence[str] = LEXICON, stuff: Sequence[str] = STUFF, templates: Sequence[str] = TEMPLATES):
-        self.index, self.background, self.threshold, self.templates = ClassIndex(classes, background), background, threshold, templates
-        self.classes = list(classes)
-        self.terms: dict[str, str] = {}                 # key -> class or background, for step 1
-        self.descriptions: list[tuple[str, str]] = []   # (text, class or background), for step 2
-        for c in self.classes: self._add(readable(c), c)
-        for c in self.classes:
-            for part in c.split(", ") if ", " in c else []: self._add(part, c)
-        for group, default in [(g, None) for g in lexicon] + [(g, background) for g in stuff]:
-            words = group.split("|")
-            owner = next((self.index.get(w) for w in words if self.index.get(w) not in (None, background)), default)
-            for w in words:
-                if owner is not None: self._add(w, owner)
-        self._emb = None
+@functools.lru_cache(maxsize=None)
+def noun_senses(text: str) -> tuple:
+    "Physical WordNet noun senses of a name ('lamp post' is tried as lamp_post, lamppost, lamp-post; plurals via morphy)."
+    wn, t = wordnet(), str(text).strip().lower()
+    for v in dict.fromkeys([t.replace(" ", "_"), t.replace(" ", ""), t.replace(" ", "-")]):
+        if v and (ss := _physical(wn.synsets(v, "n"))):   # senses that have the name itself as a lemma first ("woods": forest)
+            return tuple(sorted(ss, key=lambda s: v not in {l.lower() for l in s.lemma_names()}))
+    return ()
 
-    def _add(self, text: str, target: str):
-        k = name_key(text)
-        if k in self.terms: return                      # a class's own name, then earlier groups, take precedence
-        self.terms[k] = target
-        self.descriptions.append((text, target))
+def _synset(name: str):
+    try: return wordnet().synset(name)
+    except Exception: return None
 
-# %% ../nbs/12_lave.ipynb #6e720bca
-def _exact(self: EmbeddingMapper, name: str) -> tuple[str, str] | None:
-    for cand in _candidates(name):
-        if name_key(cand) in self.terms: return self.terms[name_key(cand)], cand
+# %% ../nbs/12_lave.ipynb #984fea26
+_SENSES = {   # class name -> the synsets datasets mean (ours, from the datasets' class definitions)
+    "plant": ["plant.n.02"], "mouse": ["mouse.n.04"], "monitor": ["monitor.n.04", "monitor.n.06"], "bar": ["bar.n.02"],
+    "screen": ["screen.n.01"], "seat": ["seat.n.03"], "light": ["light.n.02", "source_of_illumination.n.01"], "container": ["cargo_container.n.01"],
+    "tvmonitor": ["television_receiver.n.01", "monitor.n.04"], "pottedplant": ["pot.n.04", "houseplant.n.01"],
+    "diningtable": ["table.n.02", "table.n.03"], "table": ["table.n.02", "table.n.03"], "aeroplane": ["airplane.n.01", "glider.n.01"],
+    "motorbike": ["motorcycle.n.01", "motor_scooter.n.01", "moped.n.01", "minibike.n.01"],
+    "motorcycle": ["motorcycle.n.01", "motor_scooter.n.01", "moped.n.01"], "bicycle": ["bicycle.n.01"],
+    "cow": ["cattle.n.01", "cow.n.01"], "track": ["track.n.03", "railroad_track.n.01"], "sign": ["signboard.n.01", "street_sign.n.01"],
+    "shelves": ["shelf.n.01", "bookcase.n.01"], "person": ["person.n.01", "people.n.01"], "rock": ["rock.n.01", "rock.n.02"],
+    "water": ["water.n.01", "body_of_water.n.01"], "ground": ["land.n.04", "earth.n.02", "soil.n.02"], "food": ["food.n.01", "food.n.02"],
+    "window": ["window.n.01", "windowpane.n.01"], "windowpane": ["windowpane.n.01", "window.n.01"], "animal": ["animal.n.01"],
+    "building": ["building.n.01"], "boat": ["boat.n.01", "ship.n.01", "vessel.n.02"], "train": ["train.n.01", "locomotive.n.01", "streetcar.n.01"],
+    "cabinet": ["cabinet.n.01", "cupboard.n.01"], "platform": ["platform.n.01"], "wood": ["wood.n.01", "lumber.n.01"],
+    "bedclothes": ["bedclothes.n.01", "bedspread.n.01", "bed_linen.n.01"], "floor": ["floor.n.01", "floor.n.02"], "pole": ["pole.n.01"],
+    "rider": ["rider.n.01", "cyclist.n.01", "motorcyclist.n.01"], "vegetation": ["vegetation.n.01", "plant.n.02"],
+    "terrain": ["terrain.n.01", "grass.n.01", "lawn.n.01", "field.n.01", "soil.n.02", "sand.n.01", "gravel.n.01", "land.n.04"],
+    "traffic sign": ["street_sign.n.01"], "road": ["road.n.01", "street.n.01", "crossing.n.05"],
+    "sidewalk": ["sidewalk.n.01", "curb.n.01", "walk.n.05"], "cup": ["cup.n.01", "mug.n.04"], "computer": ["computer.n.01"],
+    "keyboard": ["keyboard.n.01"], "car": ["car.n.01"], "door": ["door.n.01", "doorway.n.01", "exterior_door.n.01"],
+    "hen": ["hen.n.02", "chicken.n.02"], "sea": ["sea.n.01", "ocean.n.01"], "apparel": ["apparel.n.01", "clothing.n.01"],
+    "skyscraper": ["skyscraper.n.01", "high-rise.n.01"], "sky": ["sky.n.01", "cloud.n.02"], "pier": ["pier.n.01", "breakwater.n.01"],
+    "flower": ["flower.n.01", "flower.n.02"], "shoe": ["shoe.n.01", "boot.n.01", "footwear.n.02"],
+    "picture": ["picture.n.02", "painting.n.01"], "van": ["van.n.05", "minivan.n.01"], "eyeglass": ["spectacles.n.01", "eyeglass.n.01"],
+}
+
+@functools.lru_cache(maxsize=None)
+def _ade_full() -> dict:
+    "ADE-847's synonym list for each first lemma (ADE-150's short names are the first lemmas)."
+    out = {}
+    for c in ADE847_CLASSES: out.setdefault(c.split(", ")[0], c)
+    return out
+
+@functools.lru_cache(maxsize=None)
+def class_synsets(c: str) -> tuple:
+    "The WordNet synsets a class name stands for (see the rules above); () when WordNet does not know it."
+    if ", " not in c and c in _SENSES: return tuple(s for s in map(_synset, _SENSES[c]) if s is not None)
+    lemmas = c.split(", ") if ", " in c else _ade_full().get(c, readable(c)).split(", ")
+    cands = noun_senses(readable(lemmas[0]))
+    if not cands: return ()
+    if len(lemmas) > 1:
+        keys = {l.replace(" ", "_").lower() for l in lemmas}
+        cover = [len(keys & {l.lower() for l in s.lemma_names()}) for s in cands]
+        best = [s for s, k in zip(cands, cover) if k == max(cover)]
+        return tuple(best)                               # ties: all of them ("earth, ground": the soil and the land)
+    return (min(cands, key=lambda s: _PREFER.get(s.lexname(), 0)),)
+
+# %% ../nbs/12_lave.ipynb #04463976
+_CONVENTIONS = {
+    "cityscapes": {"building": ["house.n.01", "building.n.01", "tower.n.01", "church.n.02", "shop.n.01", "garage.n.01", "high-rise.n.01"],
+        "vegetation": ["hedge.n.01", "tree.n.01", "shrub.n.01", "foliage.n.01", "leaf.n.01", "vine.n.01", "shrubbery.n.01", "shrubbery.n.02"],
+        "road": ["asphalt.n.01", "lane.n.01", "intersection.n.02", "crossing.n.05"], "sidewalk": ["pathway.n.02", "walk.n.05"],
+        "traffic sign": ["signboard.n.01", "street_sign.n.01"], "bus": ["bus.n.01", "coach.n.04"],
+        "pole": ["post.n.04", "lamppost.n.01", "streetlight.n.01", "telephone_pole.n.01", "signpost.n.01", "flagpole.n.02"],
+        "car": ["van.n.05", "minivan.n.01", "car.n.01", "jeep.n.01"], "person": ["crowd.n.01"],
+        "train": ["streetcar.n.01", "train.n.01", "locomotive.n.01", "subway_train.n.01"], "wall": ["stone_wall.n.01"],
+        "background": ["trailer.n.03", "bridge.n.01", "tunnel.n.01", "railroad_track.n.01", "parking_lot.n.01",
+                       "safety_rail.n.01", "animal.n.01", "statue.n.01"]},
+    "voc": {"background": ["tree.n.01", "grass.n.01", "shrub.n.01", "stool.n.01", "bench.n.01", "helicopter.n.01", "truck.n.01",
+                           "flower.n.01"], "car": ["van.n.05"], "person": ["crowd.n.01"]},
+    "context59": {"cabinet": ["chest_of_drawers.n.01"], "sidewalk": ["pathway.n.02"], "mountain": ["hill.n.01"],
+        "building": ["house.n.01", "church.n.02", "barn.n.01", "tower.n.01", "castle.n.02"],
+        "bag": ["bag.n.06", "bag.n.04", "luggage.n.01"], "cloth": ["tablecloth.n.01"],
+        "background": ["towel.n.01", "napkin.n.01", "railing.n.01", "rug.n.01", "stool.n.01"]},
+    "ade150": {"house": ["bungalow.n.01", "mansion.n.02", "cabin.n.02"], "plant": ["hedge.n.01", "houseplant.n.01"],
+        "streetlight": ["lamppost.n.01"], "bookcase": ["bookshelf.n.01"], "ottoman": ["footstool.n.01"],
+        "minibike": ["motorcycle.n.01", "motor_scooter.n.01"], "blanket": ["quilt.n.01"],
+        "painting": ["picture_frame.n.01", "photograph.n.01"], "river": ["stream.n.01"], "background": ["railroad_track.n.01", "tablecloth.n.01"]},
+}
+_CONVENTIONS["context459"] = {"pole": ["lamppost.n.01"], "bag": ["briefcase.n.01", *_CONVENTIONS["context59"]["bag"]],
+                              "building": _CONVENTIONS["context59"]["building"], "plant": ["shrub.n.01", "hedge.n.01"],
+                              "cloth": ["tablecloth.n.01"], "signal light": ["traffic_light.n.01"]}
+_CONVENTIONS["ade847"] = {"house": _CONVENTIONS["ade150"]["house"], "plant": ["hedge.n.01", "houseplant.n.01", "shrub.n.01", "vine.n.01"],
+                          "streetlight": ["lamppost.n.01"], "bookcase": ["bookshelf.n.01"], "ottoman": ["footstool.n.01"],
+                          "minibike": ["motorcycle.n.01", "motor_scooter.n.01"], "hen": ["chicken.n.02"],
+                          "train": ["locomotive.n.01"], "blanket": ["quilt.n.01"]}
+_PART_OF_WHOLE = {"cityscapes": {"building", "car", "truck", "bus", "train", "motorcycle", "bicycle"}}   # parts labelled as the whole
+
+# %% ../nbs/12_lave.ipynb #ca123c9e
+_STOP = set("that which who whom whose for with used in on from by to having consisting as usually especially typically "
+            "made where when esp or and often , ; ( :".split())
+_PARTITIVE = set("young kind type any one member variety line piece set group breed species form sort field area expanse "
+                 "patch stretch tract mass body".split())
+
+@functools.lru_cache(maxsize=None)
+def gloss_genus(s):
+    "The synset of the genus noun of `s`'s gloss ('young domestic cat' -> cat.n.01), or None."
+    chunk = []
+    for i, w in enumerate(re.findall(r"[a-z][a-z-]*|[,;(:]", s.definition().lower())):
+        if w == "of" and chunk and chunk[-1] in _PARTITIVE: chunk = []; continue
+        noun_so_far = bool(chunk) and bool(wordnet().synsets(chunk[-1], "n"))
+        if w in ("and", "or") and chunk and not noun_so_far: continue            # "cultivated and mowed grass"
+        if chunk and len(w) > 4 and w.endswith(("ing", "ed")) and not noun_so_far: chunk.append(w); continue
+        if w == "of" or w in _STOP or (chunk and len(w) > 4 and w.endswith(("ing", "ed"))): break
+        if w not in ("a", "an", "the"): chunk.append(w)
+    for k in range(min(2, len(chunk)), 0, -1):
+        text = " ".join(chunk[-k:]).replace(" ", "_")
+        if ss := wordnet().synsets(text, "n"):           # the word's first sense must be a physical thing
+            return ss[0] if _physical(ss[:1]) else None
     return None
 
-def _description_embeddings(self: EmbeddingMapper) -> np.ndarray:
-    if self._emb is None: self._emb = embed_names([t for t, _ in self.descriptions], self.templates)
-    return self._emb
+@functools.lru_cache(maxsize=None)
+def _closure(s, max_depth: int = 12) -> dict:
+    "Ancestors of a synset (itself at 0) with their hypernym distance."
+    dist, frontier = {s: 0}, [s]
+    for d in range(1, max_depth + 1):
+        frontier = [h for x in frontier for h in x.hypernyms() + x.instance_hypernyms() if h not in dist]
+        for h in frontier: dist.setdefault(h, d)
+    return dist
 
-def _explain(self: EmbeddingMapper, names: Sequence[str]) -> list[dict]:
-    "For each name: the class chosen, the rule ('exact' or 'embedding'), the deciding description and its similarity."
+# %% ../nbs/12_lave.ipynb #3cba1cef
+class EmbeddingMapper:
+    "Offline LAVE: WordNet synonyms, hypernyms and glosses, weighed and backed up by sentence-embedding similarity."
+    def __init__(self, classes: Sequence[str], background: str = "background", convention: str | None = None,
+                 max_senses: int = 5, rank_cost: float = 0.5, sim_weight: float = 8.0, max_cost: float = 3.0,
+                 t_rescue: float = 0.65, t_embed: float = 0.4):
+        self.classes, self.background, self.index = list(classes), background, ClassIndex(classes, background)
+        self.convention = convention if convention is not None else convention_of(self.classes)
+        self.max_senses, self.rank_cost, self.sim_weight, self.max_cost = max_senses, rank_cost, sim_weight, max_cost
+        self.t_rescue, self.t_embed = t_rescue, t_embed
+        self.anchor = {}                                 # synset -> class (or background)
+        for c in self.classes:
+            for s in class_synsets(c if (c in _SENSES or ", " in c) else readable(c)):
+                if s in self.anchor and readable(c).split(", ")[0].replace(" ", "_").lower() not in {l.lower() for l in s.lemma_names()}:
+                    continue
+                self.anchor[s] = c
+        first = {}
+        for c in self.classes: first.setdefault(c.split(", ")[0], c)
+        for c, names in _CONVENTIONS.get(self.convention, {}).items():
+            if c != "background" and c not in first: continue
+            for s in filter(None, map(_synset, names)): self.anchor.setdefault(s, background if c == "background" else first[c])
+        own = {}
+        for s, c in self.anchor.items(): own.setdefault(c, s)
+        self.descriptions = [readable(c) + (f": {own[c].definition()}" if c in own else "") for c in self.classes]
+        self._col = {c: i for i, c in enumerate(self.classes)}
+        self._desc_emb, self._cands = None, {}
+
+# %% ../nbs/12_lave.ipynb #b9103ce6
+@patch
+def similarities(self: EmbeddingMapper, names: Sequence[str]) -> np.ndarray:
+    "Cosine similarity (n_names, n_classes) between names and class descriptions; descriptions embedded once."
+    if self._desc_emb is None: self._desc_emb = embed(self.descriptions)
+    return embed(list(names)) @ self._desc_emb.T
+
+@patch
+def proposals(self: EmbeddingMapper, senses: Sequence) -> list[tuple]:
+    "(class, distance + lexname cost, sense rank, sense cost, evidence) for every anchor above each sense or its gloss genus."
+    out = []
+    for r, sense in enumerate(senses[:self.max_senses]):
+        lc = 0 if r == 0 and sense.lexname() == "noun.person" else _LEXNAME_COST[sense.lexname()]
+        g = gloss_genus(sense)
+        for start, off, ev in [(sense, 0, sense.name())] + ([(g, 1, f"{sense.name()} ~gloss~ {g.name()}")] if g not in (None, sense) else []):
+            for h, d in _closure(start).items():
+                if h in self.anchor: out.append((self.anchor[h], d + off + lc, r, lc + self.rank_cost * r, ev + (f" > {h.name()}" if h != start else "")))
+    return out
+
+# %% ../nbs/12_lave.ipynb #6b6f3700
+@patch
+def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
+    row = lambda c, rule, ev: {"name": name, "class": c, "rule": rule, "evidence": ev, "similarity": round(float(sim.max()), 4) if len(sim) else 0.0}
+    if (hit := self.index.get(name)) is not None: return row(hit, "exact", hit)
+    words = re.sub(r"[^\w\s-]", " ", str(name).lower()).split()
+    senses, via_head = noun_senses(" ".join(words)), False
+    if not senses and len(words) > 1: senses, via_head = noun_senses(words[-1]), True
+    j = int(sim.argmax()) if len(sim) else 0
+    if senses:
+        key = (name, self.max_senses, self.rank_cost)
+        if key not in self._cands: self._cands[key] = self.proposals(senses)
+        cands = [t for t in self._cands[key] if t[3] <= self.max_cost]
+        if not cands and len(words) > 1 and not via_head and (head := noun_senses(words[-1])):   # "grassy field": the head
+            hkey = (words[-1], self.max_senses, self.rank_cost)
+            if hkey not in self._cands: self._cands[hkey] = self.proposals(head)
+            cands, via_head = [t for t in self._cands[hkey] if t[3] <= self.max_cost], True
+        simc = lambda c: sim[self._col[c]] if c in self._col else 0.5
+        if same := [t for t in cands if " " not in t[4]]:   # evidence is the bare synset: distance 0, not via a gloss
+            c, _, r, _, ev = min(same, key=lambda t: self.rank_cost * t[2] - self.sim_weight * simc(t[0]))
+            return row(c, "synonym" if not via_head else "hypernym", ev)
+        if cands:
+            c, d, r, _, ev = min(cands, key=lambda t: t[1] + self.rank_cost * t[2] - self.sim_weight * simc(t[0]))
+            return row(c, "hypernym", ev)
+        wholes = _PART_OF_WHOLE.get(self.convention, set())
+        parts = [(self.anchor[h], f"{senses[0].name()} part of {h.name()}") for h in senses[0].part_holonyms()
+                 if self.anchor.get(h) in wholes]
+        if parts: return row(*parts[0][:1], "part", parts[0][1])
+        if sim[j] >= self.t_rescue: return row(self.classes[j], "embedding", self.descriptions[j])
+        return row(self.background, "background", f"no class above {senses[0].name()}")
+    if len(sim) and sim[j] >= self.t_embed: return row(self.classes[j], "embedding", self.descriptions[j])
+    return row(self.background, "background", "not in WordNet; nearest: " + (self.descriptions[j] if len(sim) else "-"))
+
+@patch
+def explain(self: EmbeddingMapper, names: Sequence[str]) -> list[dict]:
+    "One row per unique name: `name`, `class`, `rule` (exact|synonym|hypernym|part|embedding|background), `evidence`, `similarity`."
     names = list(dict.fromkeys(names))
-    rows, todo = {}, []
-    for n in names:
-        hit = self._exact(n)
-        if hit: rows[n] = {"name": n, "class": hit[0], "rule": "exact", "via": hit[1], "similarity": 1.0}
-        else: todo.append(n)
-    if todo:
-        sims = embed_names(todo, self.templates) @ self._description_embeddings().T
-        for n, s in zip(todo, sims):
-            j = int(s.argmax())
-            text, target = self.descriptions[j]
-            chosen = target if (target == self.background or s[j] >= self.threshold) else self.background
-            rows[n] = {"name": n, "class": chosen, "rule": "embedding", "via": text, "similarity": float(s[j])}
-    return [rows[n] for n in names]
+    sims = self.similarities(names) if names else np.zeros((0, len(self.classes)))
+    return [self._decide(n, s) for n, s in zip(names, sims)]
 
-def _map(self: EmbeddingMapper, names: Sequence[str]) -> dict[str, str]:
+@patch
+def map(self: EmbeddingMapper, names: Sequence[str]) -> dict[str, str]:
     "name -> class or background."
     return {r["name"]: r["class"] for r in self.explain(names)}
 
-EmbeddingMapper._exact, EmbeddingMapper._description_embeddings = _exact, _description_embeddings
-EmbeddingMapper.explain, EmbeddingMapper.map = _explain, _map
-
-# %% ../nbs/12_lave.ipynb #1f3b64a0
+# %% ../nbs/12_lave.ipynb #a9952e7f
 def mapping_table(rows: Sequence[dict]) -> str:
     "A markdown table of `explain` rows."
-    out = ["| name | class | rule | via | similarity |", "|---|---|---|---|---:|"]
-    out += [f"| {r['name']} | {r['class']} | {r['rule']} | {r['via']} | {r['similarity']:.2f} |" for r in rows]
+    out = ["| name | class | rule | evidence | similarity |", "|---|---|---|---|---:|"]
+    out += [f"| {r['name']} | {r['class']} | {r['rule']} | {r['evidence']} | {r.get('similarity', 0):.2f} |" for r in rows]
     return "\n".join(out)
 
 # %% ../nbs/12_lave.ipynb #39ddf209
-def _atomic_write_json(path: Path, obj) -> None:
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, json.dumps(obj, indent=1, sort_keys=True))
-
 class LLMMapper:
     "LAVE with a local chat model: paper prompt, greedy, batched, each name asked once, replies cached on disk."
     def __init__(self, model_or_path, classes: Sequence[str], cache_path=None, background: str = "background",
-                 batch_size: int = 8, max_new_tokens: int = 40, device: str = "auto", prompt: str = LAVE_PROMPT,
+                 batch_size: int = 8, max_new_tokens: int = 40, device: str = "auto", official: bool = False,
                  max_matches: int = 3, dtype: str = "auto"):
         if isinstance(model_or_path, (str, os.PathLike)):
             from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -237,23 +366,37 @@ class LLMMapper:
         self.model.eval().to(device)
         self.tokenizer.padding_side = "left"            # generation continues at the right end of every row
         if self.tokenizer.pad_token is None: self.tokenizer.pad_token = self.tokenizer.eos_token
-        self.index, self.classes, self.prompt = ClassIndex(classes, background), list(classes), prompt
+        self.index, self.classes, self.official = ClassIndex(classes, background), list(classes), official
         self.cache_path = Path(cache_path) if cache_path is not None else None
         self.batch_size, self.max_new_tokens, self.max_matches, self.device = batch_size, max_new_tokens, max_matches, device
         self.n_generate_calls = 0
 
 # %% ../nbs/12_lave.ipynb #cc5b00e7
+@patch
 def _prompt_for(self: LLMMapper, name: str) -> str:
-    text = self.prompt.format(classes="[" + ", ".join(f"'{readable(c)}'" for c in self.classes) + "]", name=name)
+    text = lave_prompt(name, self.classes, official=self.official)
     if getattr(self.tokenizer, "chat_template", None):
         return self.tokenizer.apply_chat_template([{"role": "user", "content": text}], tokenize=False, add_generation_prompt=True)
     return text
 
-def _ask(self: LLMMapper, names: Sequence[str]) -> list[str]:
-    "The model's raw replies for `names`, in one greedy batched `generate` call."
+@patch
+def context_limit(self: LLMMapper) -> int:
+    "How many prompt tokens fit: the model's context less `max_new_tokens`."
+    ctx = getattr(self.model.config, "max_position_embeddings", None) or getattr(self.tokenizer, "model_max_length", 10**6)
+    return int(ctx) - self.max_new_tokens
+
+@patch
+def ask(self: LLMMapper, names: Sequence[str]) -> list[str]:
+    "The model's raw replies for `names`, in one greedy batched `generate` call; prompts longer than the context are refused."
     import torch
     templated = bool(getattr(self.tokenizer, "chat_template", None))   # a chat template writes its own BOS
     enc = self.tokenizer([self._prompt_for(n) for n in names], return_tensors="pt", padding=True, add_special_tokens=not templated)
+    lengths, limit = enc["attention_mask"].sum(1).tolist(), self.context_limit()
+    if max(lengths) > limit:
+        i = int(np.argmax(lengths))
+        raise AvssError(f"the LAVE prompt for {names[i]!r} is {lengths[i]} tokens but {self.model_name} takes at most {limit} "
+                        f"(its context less {self.max_new_tokens} new tokens); use a model with a longer context or "
+                        "official=True (no class list for ADE20K-847 and PC-459)")
     enc = {k: v.to(self.device) for k, v in enc.items()}
     with torch.no_grad():
         out = self.model.generate(**enc, do_sample=False, num_beams=1, max_new_tokens=self.max_new_tokens,
@@ -261,13 +404,13 @@ def _ask(self: LLMMapper, names: Sequence[str]) -> list[str]:
     self.n_generate_calls += 1
     return [r.strip() for r in self.tokenizer.batch_decode(out[:, enc["input_ids"].shape[1]:], skip_special_tokens=True)]
 
-LLMMapper._prompt_for, LLMMapper.ask = _prompt_for, _ask
-
 # %% ../nbs/12_lave.ipynb #371ad83b
+@patch
 def _fingerprint(self: LLMMapper) -> str:
-    return hashlib.sha1(json.dumps([self.model_name, self.prompt, self.classes, self.max_new_tokens]).encode()).hexdigest()[:16]
+    return hashlib.sha1(json.dumps([self.model_name, self._prompt_for("{name}"), self.classes, self.max_new_tokens]).encode()).hexdigest()[:16]
 
-def _replies(self: LLMMapper, names: Sequence[str]) -> dict[str, str]:
+@patch
+def replies(self: LLMMapper, names: Sequence[str]) -> dict[str, str]:
     "Raw replies for every name that is not a class, from the cache or by asking (and caching) the rest."
     cache = json.loads(self.cache_path.read_text()) if self.cache_path is not None and self.cache_path.exists() else {}
     section = cache.setdefault(self._fingerprint(), {"model": self.model_name, "replies": {}})["replies"]
@@ -275,22 +418,45 @@ def _replies(self: LLMMapper, names: Sequence[str]) -> dict[str, str]:
     for i in range(0, len(todo), self.batch_size):
         batch = todo[i:i + self.batch_size]
         section.update(zip(batch, self.ask(batch)))
-        if self.cache_path is not None: _atomic_write_json(self.cache_path, cache)
+        if self.cache_path is not None:
+            self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.cache_path, json.dumps(cache, indent=1, sort_keys=True))
     return {n: section[n] for n in names if self.index.get(n) is None}
 
-def _llm_map(self: LLMMapper, names: Sequence[str]) -> dict[str, str]:
-    "name -> class or background: a class maps to itself, others by the parsed reply."
+@patch
+def map(self: LLMMapper, names: Sequence[str]) -> dict[str, str]:
+    "name -> class or background: a class maps to itself, others by the parsed reply (ours, or the release's with `official`)."
     got = self.replies(names)
+    if self.official:
+        return {n: n if n in self.classes else self.index.get(n) if n not in got else
+                parse_reply_official(got[n], n, self.classes, self.max_matches, self.index.background) for n in names}
     return {n: self.index.get(n) or parse_reply(got[n], self.index, self.max_matches) for n in names}
 
-LLMMapper._fingerprint, LLMMapper.replies, LLMMapper.map = _fingerprint, _replies, _llm_map
-
 # %% ../nbs/12_lave.ipynb #75b5efd6
+MAPPERS: dict = {}
+
+def register_mapper(name: str):
+    "Decorator: register a factory `f(classes, model=None, cache_path=None, **kwargs) -> mapper` under `name`."
+    def deco(factory):
+        MAPPERS[name] = factory
+        return factory
+    return deco
+
+def mapper_names() -> list[str]: return sorted(MAPPERS)
+
+# %% ../nbs/12_lave.ipynb #cac71678
+@register_mapper("exact")
+def _exact_mapper(classes, model=None, cache_path=None, **kwargs): return ExactMapper(classes, **kwargs)
+
+@register_mapper("embedding")
+def _embedding_mapper(classes, model=None, cache_path=None, **kwargs): return EmbeddingMapper(classes, **kwargs)
+
+@register_mapper("llm")
+def _llm_mapper(classes, model=None, cache_path=None, **kwargs):
+    if model is None: raise AvssError("the LLM mapper needs a model: a Hugging Face id or a local folder")
+    return LLMMapper(model, classes, cache_path=cache_path, **kwargs)
+
 def make_mapper(kind: str, classes: Sequence[str], model=None, cache_path=None, **kwargs):
-    "A LAVE mapper: 'exact' | 'embedding' | 'llm' (with `model`)."
-    if kind == "exact": return ExactMapper(classes, **kwargs)
-    if kind == "embedding": return EmbeddingMapper(classes, **kwargs)
-    if kind == "llm":
-        if model is None: raise AvssError("the LLM mapper needs a model: a Hugging Face id or a local folder")
-        return LLMMapper(model, classes, cache_path=cache_path, **kwargs)
-    raise AvssError(f"unknown mapper {kind!r}; use exact, embedding or llm")
+    "A LAVE mapper by registered name (see `mapper_names()`)."
+    if kind not in MAPPERS: raise AvssError(f"unknown mapper {kind!r}; use one of: {', '.join(mapper_names())}")
+    return MAPPERS[kind](classes, model=model, cache_path=cache_path, **kwargs)

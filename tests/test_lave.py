@@ -1,0 +1,63 @@
+"""avss.lave from outside the notebook: the offline mapper on the three class lists an outside check uses, the release's
+parsing, the prompts, and the mapper registry (fast: WordNet + MiniLM, no language model)."""
+import pytest
+import fastcore.test as ft
+
+from avss.core import AvssError
+from avss.datasets import ADE150_CLASSES, ADE847_CLASSES, CITYSCAPES_CLASSES, CONTEXT459_CLASSES, CONTEXT59_CLASSES, VOC_CLASSES
+from avss.lave import (EmbeddingMapper, ExactMapper, MAPPERS, lave_prompt, make_mapper, mapper_names, parse_reply_official,
+                       register_mapper)
+
+
+def test_embedding_mapper_cityscapes_conventions():
+    got = EmbeddingMapper(CITYSCAPES_CLASSES, background="background").map(
+        ["hedge", "trees", "lawn", "lamp post", "stop sign", "pickup truck", "cyclist", "trash can", "street"])
+    assert got == {"hedge": "vegetation", "trees": "vegetation", "lawn": "terrain", "lamp post": "pole",
+                   "stop sign": "traffic sign", "pickup truck": "truck", "cyclist": "rider", "trash can": "background",
+                   "street": "road"}
+
+
+def test_embedding_mapper_ade_and_context():
+    ade = EmbeddingMapper(ADE150_CLASSES, background="background").map(["trash can", "dresser", "kitten", "couch", "ocean"])
+    assert ade == {"trash can": "ashcan", "dresser": "chest of drawers", "kitten": "animal", "couch": "sofa", "ocean": "sea"}
+    ctx = EmbeddingMapper(CONTEXT59_CLASSES, background="background").map(["railway", "tablecloth", "puppy", "giraffe"])
+    assert ctx == {"railway": "track", "tablecloth": "cloth", "puppy": "dog", "giraffe": "background"}
+    assert EmbeddingMapper(ADE847_CLASSES).map(["kitten"]) == {"kitten": "cat"}
+
+
+def test_explain_rows_name_rule_and_evidence():
+    rows = EmbeddingMapper(VOC_CLASSES).explain(["dog", "taxi", "kitten", "giraffe", "dog"])
+    assert [r["name"] for r in rows] == ["dog", "taxi", "kitten", "giraffe"]            # unique, in order
+    assert [r["rule"] for r in rows] == ["exact", "hypernym", "hypernym", "background"]
+    assert "car.n.01" in rows[1]["evidence"] and "cat.n.01" in rows[2]["evidence"]
+    assert all({"name", "class", "rule", "evidence", "similarity"} <= set(r) for r in rows)
+
+
+def test_mapper_on_any_class_list():
+    m = EmbeddingMapper(["animal", "vehicle", "furniture"], background="none")
+    assert m.convention is None
+    assert m.map(["puppy", "taxi", "armchair", "cloud"]) == {"puppy": "animal", "taxi": "vehicle", "armchair": "furniture",
+                                                              "cloud": "none"}
+
+
+def test_parse_reply_official():
+    assert parse_reply_official("'horse' or 'cow'", "calf", VOC_CLASSES) == "cow"        # class order, deterministic
+    assert parse_reply_official("'a' 'sheep' 'cow' 'horse' 'dog'", "lamb", VOC_CLASSES) == "background"
+    assert parse_reply_official("no idea", "woman", VOC_CLASSES) == "person"
+    assert parse_reply_official("no idea", "man", VOC_CLASSES) == "background"
+
+
+def test_official_prompts():
+    assert "ADE20K-847 dataset" in lave_prompt("cup", ADE847_CLASSES, official=True)
+    assert "PASCAL-Context-459 dataset" in lave_prompt("cup", CONTEXT459_CLASSES, official=True)
+    assert "'potted plant'" in lave_prompt("cup", VOC_CLASSES, official=True)
+
+
+def test_registry():
+    assert {"exact", "embedding", "llm"} <= set(mapper_names())
+    assert isinstance(make_mapper("exact", VOC_CLASSES), ExactMapper)
+    ft.test_fail(lambda: make_mapper("nope", VOC_CLASSES), contains="unknown mapper 'nope'")
+    ft.test_fail(lambda: make_mapper("llm", VOC_CLASSES), contains="needs a model")
+    register_mapper("const")(lambda classes, model=None, cache_path=None, **kw: ExactMapper(classes))
+    try: assert isinstance(make_mapper("const", VOC_CLASSES), ExactMapper)
+    finally: del MAPPERS["const"]
