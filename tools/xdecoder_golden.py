@@ -154,12 +154,23 @@ def main():
         rec.update({"decoder.pred_logits": o["pred_logits"], "decoder.pred_masks": o["pred_masks"],
                     "decoder.pred_class_embed": o["pred_captions"], "decoder.aux0_pred_masks": o["aux_outputs"][0]["pred_masks"],
                     "decoder.aux0_pred_logits": o["aux_outputs"][0]["pred_logits"]})
-    model.sem_seg_head.predictor.register_forward_hook(pred_rec)
+    hook = model.sem_seg_head.predictor.register_forward_hook(pred_rec)
     with torch.no_grad():
         out = model([{"image": image, "height": OUTPUT_HW[0], "width": OUTPUT_HW[1]}])
     sem = out[0]["sem_seg"]
     rec.update({"text_embeddings": lang.default_text_embeddings, "sem_seg": sem, "label_map": sem.argmax(0).to(torch.int32),
                 "image": image, "token_ids": ids.view(len(names), len(templates), -1).to(torch.int32)})
+
+    # 3b: the decoder again with every mask empty (non-negative mask features, mask_embed's last bias at -50):
+    # exercises the release's rule that a query whose attention mask blocks everything attends everywhere instead
+    pred = model.sem_seg_head.predictor
+    hook.remove()
+    with torch.no_grad():
+        bias = pred.mask_embed.layers[-1].bias
+        saved = bias.clone(); bias.fill_(-50.0)
+        o = pred([rec[f"pixel.multi_scale.{i}"] for i in range(3)], rec["pixel.mask_features"].abs())
+        bias.copy_(saved)
+    rec.update({"empty.pred_logits": o["pred_logits"], "empty.pred_masks": o["pred_masks"]})
 
     # 4: non-dw FocalNet backbone (the variant of the Focal-L config), tiny
     cfg_l = load_cfg(a.xdecoder, "focalt_unicl_lang.yaml", tokenizer, {**TINY, **TINY_NODW})
