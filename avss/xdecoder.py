@@ -295,8 +295,9 @@ class LanguageEncoder(nn.Module):
 
     def encode(self, ids: torch.Tensor) -> torch.Tensor:
         "Unit-norm embeddings (N, dim_proj) of token-id rows (N, L), read at each row's end-of-text token."
-        h = self.lang_encoder(ids)
-        x = h[torch.arange(len(ids), device=ids.device), ids.argmax(-1)] @ self.lang_proj
+        eot = ids.argmax(-1)
+        h = self.lang_encoder(ids[:, :int(eot.max()) + 1])   # causal: padding after the last end-of-text changes nothing
+        x = h[torch.arange(len(ids), device=ids.device), eot] @ self.lang_proj
         return x / (x.norm(dim=-1, keepdim=True) + 1e-7)
 
     def class_embeddings(self, ids: torch.Tensor) -> torch.Tensor:
@@ -492,8 +493,8 @@ def forward(self: XDecoder, image: torch.Tensor, text: torch.Tensor, out_size: t
     feats = self.backbone(x)
     mask_f, enc_f, multi = self.sem_seg_head.pixel_decoder(feats)
     dec = self.sem_seg_head.predictor(multi, mask_f, text.to(x))
-    masks = resize_masks(dec["pred_masks"], x.shape[-2:], image.shape[-2:], out_size or image.shape[-2:])
-    sem = semantic_scores(dec["pred_logits"][0], masks[0], keep_last)
+    masks = resize_masks(dec["pred_masks"].float(), x.shape[-2:], image.shape[-2:], out_size or image.shape[-2:])
+    sem = semantic_scores(dec["pred_logits"][0].float(), masks[0], keep_last)   # post-processing in float32
     return dict(features=feats, mask_features=mask_f, multi_scale=multi, **dec, sem_seg=sem)
 
 # %% ../nbs/08a_xdecoder.ipynb #289036b8
