@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from PIL import Image
 
-from .core import AvssError, load_image, get_device
+from .core import AvssError, load_image, get_device, resolve_dtype
 from .models import ModelUnavailableError
 
 # %% auto #0
@@ -416,7 +416,7 @@ def heads(self: QueryDecoder, out, mask_features, text, attn_size):
     embn = emb / (emb.norm(dim=-1, keepdim=True) + 1e-7)
     logits = self.lang_encoder.logit_scale.exp() * embn @ text.t()
     masks = torch.einsum("bqc,bchw->bqhw", self.mask_embed(h), mask_features)
-    am = F.interpolate(masks, size=attn_size, mode="bicubic", align_corners=False, antialias=True)
+    am = F.interpolate(masks.float(), size=attn_size, mode="bicubic", align_corners=False, antialias=True)
     am = (am.sigmoid().flatten(2) < 0.5)[:, None].expand(-1, self.num_heads, -1, -1).flatten(0, 1)
     return logits, masks, emb, am
 
@@ -629,7 +629,7 @@ def load_xdecoder(ref="xdecoder-l", device="cpu", dtype=None) -> XDecoderBundle:
     except Exception as e: raise AvssError(f"{w}: cannot read safetensors ({str(e).splitlines()[0]})") from None
     load_weights(model, sd, str(w))
     model.eval().to(get_device(device))
-    if dtype is not None: model.to(dtype)
+    if dtype is not None: model.to(resolve_dtype(dtype))
     return XDecoderBundle(model, tok, str(ref))
 
 # %% ../nbs/08a_xdecoder.ipynb #63d7e02c
