@@ -384,3 +384,12 @@ def tiny_sam3(seed: int = 0) -> Path:
     return _build_fixture(_fixture_dir("tiny-sam3", seed, c), seed, build)
 
 register_models("tiny", sam3=tiny_sam3)
+
+# %% ../nbs/01_models.ipynb #7d34d7bf
+def _tiny_xdecoder() -> Path:
+    from avss.xdecoder import tiny_xdecoder   # chapter 08a's port builds on this module: imported when first needed
+    return tiny_xdecoder()
+
+register_models("base", xdecoder="xdecoder-l")
+register_models("large", xdecoder="xdecoder-l")
+register_models("tiny", xdecoder=_tiny_xdecoder)

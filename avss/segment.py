@@ -289,3 +289,16 @@ def instances_to_json(instances: Sequence[Instance] | None) -> list[dict]:
     "JSON-ready instances: name, score, box [x0, y0, x1, y1] in pixels, area in pixels, mask as COCO uncompressed RLE."
     return [{"name": i.name, "score": round(float(i.score), 6), "box": [round(float(v), 2) for v in i.box],
              "area": int(i.mask.sum()), "segmentation": mask_to_rle(i.mask)} for i in instances or []]
+
+# %% ../nbs/08_segment.ipynb #919dd8fb
+@register_segmenter("xdecoder")
+class _XDecoderOnFirstUse(Segmenter):
+    "X-Decoder (`avss.xdecoder.XDecoderSegmenter`), imported on first use."
+    def __new__(cls, *args, **kwargs):
+        from .xdecoder import XDecoderSegmenter
+        return XDecoderSegmenter(*args, **kwargs)
+
+    @classmethod
+    def load(cls, models="base", device="cpu", dtype=None, **kwargs):
+        from .xdecoder import XDecoderSegmenter
+        return XDecoderSegmenter.load(models, device=device, dtype=dtype, **kwargs)
