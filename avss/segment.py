@@ -295,10 +295,10 @@ def instances_to_json(instances: Sequence[Instance] | None) -> list[dict]:
 class _XDecoderOnFirstUse(Segmenter):
     "X-Decoder (`avss.xdecoder.XDecoderSegmenter`), imported on first use."
     def __new__(cls, *args, **kwargs):
-        from .xdecoder import XDecoderSegmenter
+        from avss.xdecoder import XDecoderSegmenter
         return XDecoderSegmenter(*args, **kwargs)
 
     @classmethod
     def load(cls, models="base", device="cpu", dtype=None, **kwargs):
-        from .xdecoder import XDecoderSegmenter
+        from avss.xdecoder import XDecoderSegmenter
         return XDecoderSegmenter.load(models, device=device, dtype=dtype, **kwargs)
