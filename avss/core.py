@@ -248,10 +248,10 @@ def temp_path(path: str | os.PathLike) -> Path:
     short = path.name.encode("utf-8", "surrogateescape")[:60].decode("utf-8", "ignore")
     return path.with_name(f".{short}~avss-{_HOST}-{os.getpid()}-{secrets.token_hex(4)}.tmp")
 
-def temp_owner(name: str) -> tuple[str, int] | None:
-    "(host tag, pid) of a temporary file named by `temp_path`, None for any other name."
+def temp_owner(name: str) -> int | None:
+    "The pid of the process on this machine that made the temporary file `name` (see `temp_path`); None for other names."
     m = _TEMP_RE.match(name)
-    return (m["host"], int(m["pid"])) if m else None
+    return int(m["pid"]) if m and m["host"] == _HOST else None
 
 def write_temp(path: str | os.PathLike, data: bytes | str) -> Path:
     "Write `data` (flushed to disk) into a new temporary file beside `path`; return its name. Mode: 0666 less the umask."
