@@ -119,7 +119,7 @@ def segment_files(files: list[Path], out: Path, models: str = "base", segmenter:
                   seed: int = 0, dtype: str = "fp32", overwrite: bool = False, quiet: bool = False) -> int:
     "Segment `files` into `out` (a checked folder) under the rules above; return the exit status."
     from tqdm.auto import tqdm
-    from avss.pipeline import AutoSeg, save_result
+    from avss.pipeline import AutoSeg, OutputsExist, save_result
     names = output_names(files)
     todo, problems, done = plan_outputs(files, names, out, overwrite)
     for p in problems: _err(p)
@@ -129,6 +129,7 @@ def segment_files(files: list[Path], out: Path, models: str = "base", segmenter:
         for f, name in tqdm(todo, desc="avss segment", unit="image", disable=quiet, file=sys.stderr):
             if (w := frame_warning(f)): _err(w)
             try: save_result(seg(f), out, name, source=f, overwrite=overwrite); written += 1
+            except OutputsExist: done += 1; _err(f"{f}: skipped, another run has just written its outputs")
             except AvssError as e: failed += 1; _err(str(e) if str(e).startswith(str(f)) else f"{f}: {e}")
             except OSError as e:
                 where = f" ({e.filename})" if e.filename else ""

@@ -27,8 +27,8 @@ from .segment import Segmenter, get_segmenter
 
 # %% auto #0
 __all__ = ['UNLABELLED', 'SCHEMA_VERSION', 'AutoSegResult', 'palette', 'overlay', 'label_png', 'result_json', 'output_name',
-           'output_paths', 'source_id', 'unit_state', 'save_result', 'AutoSeg', 'plot_result', 'plot_stages',
-           'explorer']
+           'output_paths', 'source_id', 'unit_state', 'OutputsExist', 'save_result', 'AutoSeg', 'plot_result',
+           'plot_stages', 'explorer']
 
 # %% ../nbs/09_pipeline.ipynb #90f3462a
 UNLABELLED = 255
@@ -164,6 +164,9 @@ def _committing(folder: Path):
         os.close(fd); signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 # %% ../nbs/09_pipeline.ipynb #9fad8e84
+class OutputsExist(AvssError):
+    "A complete set of this image's outputs is already there (another run may have just written it)."
+
 def save_result(r: AutoSegResult, out_dir: Path, name: str, source: str | os.PathLike | None = None,
                 overwrite: bool = False) -> dict[str, Path]:
     "Write NAME.png, NAME_overlay.png and NAME.json into `out_dir` as one unit (see the rules above)."
@@ -180,7 +183,8 @@ def save_result(r: AutoSegResult, out_dir: Path, name: str, source: str | os.Pat
         with _committing(out_dir):
             state, why = unit_state(out_dir, name, src, sha)
             if state == "foreign": raise AvssError(f"{why}: exists and was not written by avss; not replaced (move it away)")
-            if not overwrite and state not in ("new", "partial"): raise AvssError(f"{why}: {_STATE_WORDS[state]}; use --overwrite to replace them")
+            if not overwrite and state not in ("new", "partial"):
+                raise (OutputsExist if state == "done" else AvssError)(f"{why}: {_STATE_WORDS[state]}; use --overwrite to replace them")
             for k in ("png", "overlay", "json"): os.replace(temps.pop(k), paths[k])
     finally:
         for t in temps.values(): t.unlink(missing_ok=True)
