@@ -115,30 +115,48 @@ def plan_outputs(files: list[Path], names: list[str], out: Path, overwrite: bool
 # %% ../nbs/10_cli.ipynb #e16c77ea
 _DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
 
+def _loaded(chunk: list, warn) -> list:
+    "[(file, name, image)] of a chunk, each file decoded; a file that cannot be is reported through `warn` and left out."
+    from avss.core import load_image
+    ok = []
+    for f, name in chunk:
+        if (w := frame_warning(f)): _err(w)
+        try: ok.append((f, name, load_image(f)))
+        except AvssError as e: warn(str(e) if str(e).startswith(str(f)) else f"{f}: {e}")
+    return ok
+
 def segment_files(files: list[Path], out: Path, models: str = "base", segmenter: str = "clipseg", device: str = "auto",
-                  seed: int = 0, dtype: str = "fp32", overwrite: bool = False, quiet: bool = False) -> int:
-    "Segment `files` into `out` (a checked folder) under the rules above; return the exit status."
+                  seed: int = 0, dtype: str = "fp32", overwrite: bool = False, quiet: bool = False, batch_size: int = 1) -> int:
+    "Segment `files` into `out` (a checked folder) under the rules above, `batch_size` images at a time; return the exit status."
     from tqdm.auto import tqdm
     from avss.pipeline import AutoSeg, OutputsExist, save_result
     names = output_names(files)
     todo, problems, done = plan_outputs(files, names, out, overwrite)
     for p in problems: _err(p)
-    failed, written = len(problems), 0
+    failed, written = [len(problems)], 0
+    def fail(msg): failed[0] += 1; _err(msg)
     if todo:
         seg = AutoSeg.from_pretrained(models, segmenter=segmenter, device=device, seed=seed, dtype=dtype)
-        for f, name in tqdm(todo, desc="avss segment", unit="image", disable=quiet, file=sys.stderr):
-            if (w := frame_warning(f)): _err(w)
-            try: save_result(seg(f), out, name, source=f, overwrite=overwrite); written += 1
-            except OutputsExist: done += 1; _err(f"{f}: skipped, another run has just written its outputs")
-            except AvssError as e: failed += 1; _err(str(e) if str(e).startswith(str(f)) else f"{f}: {e}")
-            except OSError as e:
-                where = f" ({e.filename})" if e.filename else ""
-                if e.errno in _DISK_FULL:
-                    _err(f"{f}: {e.strerror}{where}: stopped; {written} written, finished outputs are kept; "
-                         "free some space and rerun the same command to do the rest"); return 3
-                failed += 1; _err(f"{f}: {e.strerror or e}{where}")
-    _err(f"{written} written, {failed} failed, {done} skipped -> {out}")
-    return 1 if failed else 0
+        bar = tqdm(total=len(todo), desc="avss segment", unit="image", disable=quiet, file=sys.stderr)
+        for start in range(0, len(todo), batch_size):
+            chunk, results = _loaded(todo[start:start + batch_size], fail), []
+            bar.update(min(batch_size, len(todo) - start))
+            try: results = seg([im for _, _, im in chunk]) if chunk else []
+            except AvssError as e:
+                for f, _, _ in chunk: fail(f"{f}: {e}")
+            for (f, name, _), r in zip(chunk, results):
+                try: save_result(r, out, name, source=f, overwrite=overwrite); written += 1
+                except OutputsExist: done += 1; _err(f"{f}: skipped, another run has just written its outputs")
+                except AvssError as e: fail(str(e) if str(e).startswith(str(f)) else f"{f}: {e}")
+                except OSError as e:
+                    where = f" ({e.filename})" if e.filename else ""
+                    if e.errno in _DISK_FULL:
+                        _err(f"{f}: {e.strerror}{where}: stopped; {written} written, finished outputs are kept; "
+                             "free some space and rerun the same command to do the rest"); bar.close(); return 3
+                    fail(f"{f}: {e.strerror or e}{where}")
+        bar.close()
+    _err(f"{written} written, {failed[0]} failed, {done} skipped -> {out}")
+    return 1 if failed[0] else 0
 
 # %% ../nbs/10_cli.ipynb #52f4f9c8
 def segment_command(args) -> int:
@@ -148,7 +166,8 @@ def segment_command(args) -> int:
     check_writable(out)
     remove_stale_temps(out)
     for p in problems: _err(p)
-    status = segment_files(files, out, args.models, args.segmenter, args.device, args.seed, args.dtype, args.overwrite, args.quiet)
+    status = segment_files(files, out, args.models, args.segmenter, args.device, args.seed, args.dtype, args.overwrite, args.quiet,
+                           args.batch_size)
     return max(status, 1) if problems and status == 0 else status
 
 # %% ../nbs/10_cli.ipynb #f3b56d12
@@ -226,6 +245,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", required=True, metavar="OUT", help="output folder (not an input folder)")
     s.add_argument("--dtype", default="fp32", choices=["fp32", "bf16"], help="encoder precision (default: fp32)")
     s.add_argument("--overwrite", action="store_true", help="replace existing outputs of avss (never other files)")
+    s.add_argument("--batch-size", type=_int_in(1), default=1, metavar="N",
+                   help="images encoded together (the outputs are the same as one at a time; default: 1)")
     d = sub.add_parser("demo", parents=[common], help="segment a generated toy scene with the toy models (offline)")
     d.add_argument("-o", "--output", default="demo_out", metavar="OUT", help="output folder (default: demo_out)")
     e = sub.add_parser("evaluate", parents=[common], help="mIoU on a dataset, names mapped to classes by LAVE")

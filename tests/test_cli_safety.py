@@ -273,3 +273,18 @@ def test_evaluate_cache_follows_content_and_bad_labels_are_one_line(tmp_path):
     proc = _evaluate(tmp_path / "b", tmp_path / "third")
     clean(proc)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and str(lab) in proc.stderr, proc.stderr
+
+
+def test_batch_size_gives_the_same_outputs(tmp_path):
+    src = tmp_path / "in"; src.mkdir()
+    for i in range(3): image(src / f"im{i}.png", i, (40 + 8 * i, 48))       # different sizes in one batch
+    (src / "bad.png").write_bytes(b"not an image")
+    one = run("segment", src, "-o", tmp_path / "one", *FAST)
+    three = run("segment", src, "-o", tmp_path / "three", *FAST, "--batch-size", "3")
+    for p in (one, three): clean(p); assert p.returncode == 1 and p.stderr.count(str(src / "bad.png")) == 1, p.stderr
+    for i in range(3):
+        n = f"im{i}.png"
+        for s in (".png", "_overlay.png"): assert (tmp_path / "one" / f"{n}{s}").read_bytes() == (tmp_path / "three" / f"{n}{s}").read_bytes()
+        a, b = (complete(tmp_path / d, n) for d in ("one", "three"))
+        a.pop("timings"); b.pop("timings")
+        assert a == b
