@@ -4,15 +4,16 @@
 
 # %% ../nbs/10_cli.ipynb #6041d541
 from __future__ import annotations
-import argparse, json, os, sys, tempfile
+import argparse, errno, json, os, re, signal, sys, threading
 from pathlib import Path
 
 import avss
-from .core import AvssError
+from .core import AvssError, temp_owner, write_temp
 
 # %% auto #0
-__all__ = ['IMAGE_EXTS', 'collect_inputs', 'output_stems', 'check_writable', 'segment_command', 'evaluate_command',
-           'demo_command', 'build_parser', 'main']
+__all__ = ['IMAGE_EXTS', 'collect_inputs', 'output_names', 'check_output_folder', 'check_writable', 'remove_stale_temps',
+           'frame_warning', 'plan_outputs', 'segment_files', 'segment_command', 'evaluate_command', 'demo_command',
+           'build_parser', 'Terminated', 'main']
 
 # %% ../nbs/10_cli.ipynb #a56e5344
 IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"}
@@ -27,114 +28,256 @@ def collect_inputs(paths: list[str]) -> tuple[list[Path], list[str]]:
     return list(dict.fromkeys(files)), problems
 
 # %% ../nbs/10_cli.ipynb #71118fea
-def output_stems(files: list[Path]) -> list[str]:
-    "A unique output stem per input file."
-    seen, stems = set(), []
-    for f in files:
-        s = f.stem if f.stem not in seen else f"{f.stem}_{f.suffix.lstrip('.').lower()}"
-        i = 2
-        while s in seen: s, i = f"{f.stem}_{i}", i + 1
-        seen.add(s); stems.append(s)
-    return stems
+def output_names(files: list[Path]) -> list[str]:
+    "The output NAME of each input file; `AvssError` when two inputs would share one."
+    from avss.pipeline import output_name
+    names, seen = [output_name(f.name) for f in files], {}
+    for f, n in zip(files, names):
+        if n.casefold() in seen:
+            raise AvssError(f"{seen[n.casefold()]} and {f} would write the same outputs ({n}.*); segment them into different folders")
+        seen[n.casefold()] = f
+    return names
 
 # %% ../nbs/10_cli.ipynb #c0b26ee5
+def check_output_folder(output: str, inputs: list[str], files: list[Path], names: list[str]) -> Path:
+    "The output folder, once it is known that no output can touch an input; `AvssError` otherwise."
+    from avss.pipeline import output_paths
+    if not str(output).strip(): raise AvssError("-o/--output is empty; name an output folder")
+    out = Path(output).resolve()
+    for p in map(Path, inputs):
+        if p.is_dir() and (out == p.resolve() or p.resolve() in out.parents):
+            raise AvssError(f"-o {output} is {'the' if out == p.resolve() else 'inside the'} input folder {p}; "
+                            "choose an output folder outside it")
+    ins = {f.resolve(): f for f in files}
+    for n in names:
+        for q in output_paths(out, n).values():
+            if q in ins: raise AvssError(f"{ins[q]}: an output would replace this input; choose another output folder")
+    return Path(output)
+
+# %% ../nbs/10_cli.ipynb #9ea0d02e
 def check_writable(out: Path) -> None:
     "Create `out` if needed and prove it is writable, or raise AvssError."
+    if out.exists() and not out.is_dir(): raise AvssError(f"{out}: is a file, not a folder; -o needs a folder")
     try:
         out.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=out, prefix=".avss-probe-"): pass
+        write_temp(out / "probe", b"").unlink()
     except OSError as e: raise AvssError(f"{out}: output folder is not writable ({e.strerror or e})") from None
+
+# %% ../nbs/10_cli.ipynb #7369d2fb
+def _running(pid: int) -> bool:
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: pass           # another user's process
+    return True
+
+def remove_stale_temps(folder: Path) -> list[Path]:
+    "Remove the temporary files in `folder` left by dead avss processes of this machine; return them."
+    gone = []
+    for p in folder.iterdir():
+        pid = temp_owner(p.name)
+        if pid is None or p.is_symlink() or not p.is_file() or _running(pid): continue
+        p.unlink(missing_ok=True); gone.append(p)
+    return gone
+
+# %% ../nbs/10_cli.ipynb #7caa76b7
+def frame_warning(path: Path) -> str | None:
+    "A warning line for a multi-frame image file, None otherwise (or when it cannot be opened: loading will say why)."
+    from PIL import Image
+    try:
+        with Image.open(path) as im: n = getattr(im, "n_frames", 1)
+    except Exception: return None
+    return f"{path}: warning: {n} frames; only the first (frame 0) is segmented" if n > 1 else None
 
 # %% ../nbs/10_cli.ipynb #ed55aa48
 def _err(msg: str) -> None: print(f"avss: {msg}", file=sys.stderr, flush=True)
 
-def segment_command(args) -> int:
-    "Run AutoSeg on every input; return the exit status."
+def _name_max(folder: Path) -> int:
+    try: return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError): return 255
+
+def plan_outputs(files: list[Path], names: list[str], out: Path, overwrite: bool = False) -> tuple[list, list[str], int]:
+    "([(file, name) to segment], one-line problems, number already done) for `files` writing into `out`."
+    from avss.pipeline import output_paths, source_id, unit_state
+    todo, problems, done, limit = [], [], 0, _name_max(out)
+    for f, name in zip(files, names):
+        longest = output_paths(out, name)["overlay"].name
+        if len(os.fsencode(longest)) > limit:
+            problems.append(f"{f}: output name too long ({longest} is {len(os.fsencode(longest))} bytes, the limit is {limit})"); continue
+        try: state, why = unit_state(out, name, *source_id(f))
+        except OSError as e: problems.append(f"{f}: cannot read ({e.strerror or e})"); continue
+        if state in ("new", "partial") or (overwrite and state in ("done", "changed", "other")): todo.append((f, name))
+        elif state == "done": done += 1; _err(f"{f}: skipped, outputs exist (--overwrite to redo)")
+        elif state == "foreign": problems.append(f"{f}: {why} exists and was not written by avss; not replaced (move it away)")
+        else: problems.append(f"{f}: {why} holds outputs of {'another image' if state == 'other' else 'an earlier version of it'}"
+                              "; not replaced (--overwrite to replace)")
+    return todo, problems, done
+
+# %% ../nbs/10_cli.ipynb #e16c77ea
+_DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
+
+def _loaded(chunk: list, warn) -> list:
+    "[(file, name, image)] of a chunk, each file decoded; a file that cannot be is reported through `warn` and left out."
+    from avss.core import load_image
+    ok = []
+    for f, name in chunk:
+        if (w := frame_warning(f)): _err(w)
+        try: ok.append((f, name, load_image(f)))
+        except AvssError as e: warn(str(e) if str(e).startswith(str(f)) else f"{f}: {e}")
+    return ok
+
+def segment_files(files: list[Path], out: Path, models: str = "base", segmenter: str = "clipseg", device: str = "auto",
+                  seed: int = 0, dtype: str = "fp32", overwrite: bool = False, quiet: bool = False, batch_size: int = 1) -> int:
+    "Segment `files` into `out` (a checked folder) under the rules above, `batch_size` images at a time; return the exit status."
     from tqdm.auto import tqdm
-    from avss.pipeline import AutoSeg, output_paths, save_result
-    out = Path(args.output)
-    check_writable(out)
-    for stale in out.glob(".*.tmp"): stale.unlink(missing_ok=True)   # left by a killed run
-    files, problems = collect_inputs(args.inputs)
+    from avss.pipeline import AutoSeg, OutputsExist, save_result
+    names = output_names(files)
+    todo, problems, done = plan_outputs(files, names, out, overwrite)
     for p in problems: _err(p)
-    todo = []
-    for f, stem in zip(files, output_stems(files)):
-        if not args.overwrite and output_paths(out, stem)["json"].exists(): _err(f"{f}: skipped, outputs exist (--overwrite to redo)")
-        else: todo.append((f, stem))
-    failed = len(problems)
+    failed, written = [len(problems)], 0
+    def fail(msg): failed[0] += 1; _err(msg)
     if todo:
-        seg = AutoSeg.from_pretrained(args.models, segmenter=args.segmenter, device=args.device, seed=args.seed, dtype=args.dtype)
-        for f, stem in tqdm(todo, desc="avss segment", unit="image", disable=args.quiet, file=sys.stderr):
-            try:
-                r = seg(f)
-                save_result(r, out, stem, source=str(f), overwrite=True)
+        seg = AutoSeg.from_pretrained(models, segmenter=segmenter, device=device, seed=seed, dtype=dtype)
+        bar = tqdm(total=len(todo), desc="avss segment", unit="image", disable=quiet, file=sys.stderr)
+        for start in range(0, len(todo), batch_size):
+            chunk, results = _loaded(todo[start:start + batch_size], fail), []
+            bar.update(min(batch_size, len(todo) - start))
+            try: results = seg([im for _, _, im in chunk]) if chunk else []
             except AvssError as e:
-                failed += 1; _err(str(e))
-    print(f"avss: {len(todo) - (failed - len(problems))} written, {failed} failed, {len(files) - len(todo)} skipped -> {out}",
-          file=sys.stderr)
-    return 1 if failed else 0
+                for f, _, _ in chunk: fail(f"{f}: {e}")
+            for (f, name, _), r in zip(chunk, results):
+                try: save_result(r, out, name, source=f, overwrite=overwrite); written += 1
+                except OutputsExist: done += 1; _err(f"{f}: skipped, another run has just written its outputs")
+                except AvssError as e: fail(str(e) if str(e).startswith(str(f)) else f"{f}: {e}")
+                except OSError as e:
+                    where = f" ({e.filename})" if e.filename else ""
+                    if e.errno in _DISK_FULL:
+                        _err(f"{f}: {e.strerror}{where}: stopped; {written} written, finished outputs are kept; "
+                             "free some space and rerun the same command to do the rest"); bar.close(); return 3
+                    fail(f"{f}: {e.strerror or e}{where}")
+        bar.close()
+    _err(f"{written} written, {failed[0]} failed, {done} skipped -> {out}")
+    return 1 if failed[0] else 0
+
+# %% ../nbs/10_cli.ipynb #52f4f9c8
+def segment_command(args) -> int:
+    "`avss segment`: check everything that can be checked, then `segment_files`."
+    files, problems = collect_inputs(args.inputs)
+    out = check_output_folder(args.output, args.inputs, files, output_names(files))
+    check_writable(out)
+    remove_stale_temps(out)
+    for p in problems: _err(p)
+    status = segment_files(files, out, args.models, args.segmenter, args.device, args.seed, args.dtype, args.overwrite, args.quiet,
+                           args.batch_size)
+    return max(status, 1) if problems and status == 0 else status
 
 # %% ../nbs/10_cli.ipynb #f3b56d12
 def evaluate_command(args) -> int:
     from avss.evaluate import run_evaluation
+    out = Path(args.output); check_writable(out)
     mapper = args.mapper or ("exact" if args.dataset == "toy" else "embedding")   # toy names are its classes
     res = run_evaluation(dataset=args.dataset, root=args.root, models=args.models, segmenter=args.segmenter,
-                         mapper=mapper, out_dir=Path(args.output), device=args.device, seed=args.seed,
+                         mapper=mapper, out_dir=out, device=args.device, seed=args.seed,
                          limit=args.limit, llm=args.llm, progress=not args.quiet)
     if res is not None: print(res.get("table", f"mIoU {100 * res['miou']:.1f}"))
     return 0
 
 # %% ../nbs/10_cli.ipynb #3790d3c2
 def demo_command(args) -> int:
+    from avss.pipeline import output_name, output_paths
     from avss.toyworld import make_scene
     out = Path(args.output); check_writable(out)
     scene = make_scene(args.seed)
-    img = out / f"toy_scene_{args.seed}.png"; scene.image.save(img)
-    print(f"toy scene (seed {args.seed}) written to {img}; ground truth caption: {scene.caption!r}")
-    ns = build_parser().parse_args(["segment", str(img), "-o", str(out), "--models", "toy", "--device", args.device,
-                                    "--seed", str(args.seed), "--segmenter", args.segmenter, "--overwrite", "-q"])
-    status = segment_command(ns)
+    src = out / f"toy_scene_{args.seed}.png"; scene.image.save(src)
+    print(f"toy scene (seed {args.seed}) written to {src}; ground truth caption: {scene.caption!r}")
+    status = segment_files([src], out, "toy", args.segmenter, args.device, args.seed, overwrite=True, quiet=True)
     if status == 0:
-        info = json.loads((out / f"{img.stem}.json").read_text())
-        print(f"vocabulary found by the toy models: {', '.join(info['vocabulary']) or '(none)'}")
-        print(f"overlay: {out / (img.stem + '_overlay.png')}")
+        paths = output_paths(out, output_name(src.name))
+        print(f"vocabulary found by the toy models: {', '.join(json.loads(paths['json'].read_text())['vocabulary']) or '(none)'}")
+        print(f"overlay: {paths['overlay']}")
     return status
 
+# %% ../nbs/10_cli.ipynb #6e68c9e2
+def _int_in(lo: int, hi: int | None = None):
+    "An argparse type: an integer in lo..hi."
+    def parse(s: str) -> int:
+        try: v = int(s)
+        except ValueError: raise argparse.ArgumentTypeError(f"{s!r} is not an integer") from None
+        if v < lo or (hi is not None and v > hi): raise argparse.ArgumentTypeError(f"{v} is out of range {lo}..{hi if hi is not None else ''}")
+        return v
+    return parse
+
+def _device(s: str) -> str:
+    "An argparse type: a device name, and the device must exist here."
+    if not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", s): raise argparse.ArgumentTypeError(f"unknown device {s!r}; use auto, cpu, cuda, cuda:N or mps")
+    if s == "auto" or s == "cpu": return s
+    import torch
+    if s.startswith("cuda") and not torch.cuda.is_available(): raise argparse.ArgumentTypeError(f"{s}: CUDA is not available here")
+    if s.startswith("cuda:") and int(s[5:]) >= torch.cuda.device_count():
+        raise argparse.ArgumentTypeError(f"{s}: there are only {torch.cuda.device_count()} CUDA devices")
+    mps = getattr(torch.backends, "mps", None)
+    if s == "mps" and not (mps is not None and mps.is_available()): raise argparse.ArgumentTypeError("mps is not available here")
+    return s
+
+class _Parser(argparse.ArgumentParser):
+    "argparse, with errors on one line."
+    def error(self, message): self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
 # %% ../nbs/10_cli.ipynb #c72d8131
+def _model_names() -> list[str]:
+    from avss import models
+    return models.model_names() if hasattr(models, "model_names") else sorted({*models.REGISTRY, "toy", "tiny"} - {"clipseg"})
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="avss", description="Auto-vocabulary semantic segmentation (AutoSeg): "
-                                "name and segment what is in an image, with no class list.")
+    from avss.segment import SEGMENTERS
+    from avss.datasets import dataset_names
+    p = _Parser(prog="avss", description="Auto-vocabulary semantic segmentation (AutoSeg): "
+                "name and segment what is in an image, with no class list.")
     p.add_argument("--version", action="version", version=f"avss {avss.__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--models", default="base", help="base | large | toy | tiny | a model folder (default: base)")
-    common.add_argument("--segmenter", default="clipseg", help="clipseg | clusters (default: clipseg)")
-    common.add_argument("--device", default="auto", help="auto | cpu | cuda | cuda:N (default: auto)")
-    common.add_argument("--seed", type=int, default=0, help="seed for every random step (default: 0)")
+    common.add_argument("--models", default="base", help=f"{' | '.join(_model_names())} | a model folder (default: base)")
+    common.add_argument("--segmenter", default="clipseg", choices=sorted(SEGMENTERS), help="(default: clipseg)")
+    common.add_argument("--device", default="auto", type=_device, help="auto | cpu | cuda | cuda:N | mps (default: auto)")
+    common.add_argument("--seed", type=_int_in(0, 2**32 - 1), default=0, help="seed for every random step, 0..2^32-1 (default: 0)")
     common.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     s = sub.add_parser("segment", parents=[common], help="segment images; writes NAME.png, NAME.json, NAME_overlay.png")
     s.add_argument("inputs", nargs="+", metavar="IMAGE_OR_DIR")
-    s.add_argument("-o", "--output", required=True, metavar="OUT", help="output folder")
-    s.add_argument("--dtype", default="fp32", help="fp32 | bf16 (encoder precision; default fp32)")
-    s.add_argument("--overwrite", action="store_true", help="replace existing outputs")
+    s.add_argument("-o", "--output", required=True, metavar="OUT", help="output folder (not an input folder)")
+    s.add_argument("--dtype", default="fp32", choices=["fp32", "bf16"], help="encoder precision (default: fp32)")
+    s.add_argument("--overwrite", action="store_true", help="replace existing outputs of avss (never other files)")
+    s.add_argument("--batch-size", type=_int_in(1), default=1, metavar="N",
+                   help="images encoded together (the outputs are the same as one at a time; default: 1)")
     d = sub.add_parser("demo", parents=[common], help="segment a generated toy scene with the toy models (offline)")
     d.add_argument("-o", "--output", default="demo_out", metavar="OUT", help="output folder (default: demo_out)")
     e = sub.add_parser("evaluate", parents=[common], help="mIoU on a dataset, names mapped to classes by LAVE")
-    e.add_argument("--dataset", required=True, help="voc | context59 | context459 | ade150 | ade847 | cityscapes | toy")
+    e.add_argument("--dataset", required=True, choices=dataset_names())
     e.add_argument("--root", default=None, help="dataset folder (not needed for toy)")
-    e.add_argument("--mapper", default=None, help="embedding | llm | exact (default: exact for toy, else embedding)")
+    e.add_argument("--mapper", default=None, choices=["embedding", "llm", "exact"], help="(default: exact for toy, else embedding)")
     e.add_argument("--llm", default=None, help="chat model (hub id or folder) for --mapper llm")
-    e.add_argument("--limit", type=int, default=None, help="evaluate only the first N images")
+    e.add_argument("--limit", type=_int_in(1), default=None, help="evaluate only the first N images")
     e.add_argument("-o", "--output", required=True, metavar="OUT", help="folder for results.json, results.md and the cache")
     return p
 
 # %% ../nbs/10_cli.ipynb #bed291db
+class Terminated(KeyboardInterrupt):
+    "SIGTERM, raised in the main thread so that it unwinds like Ctrl-C."
+
+def _terminate(signum, frame): raise Terminated()
+
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `avss` console script."
-    args = build_parser().parse_args(argv)
+    in_main = threading.current_thread() is threading.main_thread()
+    old = signal.signal(signal.SIGTERM, _terminate) if in_main else None
     try:
+        args = build_parser().parse_args(argv)
+        from avss.pipeline import _model_refs
+        _model_refs(args.models)           # a name or a folder, checked before any loading
         return {"segment": segment_command, "evaluate": evaluate_command, "demo": demo_command}[args.command](args)
     except AvssError as e:
         _err(str(e)); return 2
-    except KeyboardInterrupt:
-        _err("interrupted; finished outputs are kept, rerun the same command to do the rest"); return 130
+    except KeyboardInterrupt as e:
+        how = "terminated (SIGTERM)" if isinstance(e, Terminated) else "interrupted"
+        _err(f"{how}; finished outputs are kept, rerun the same command to do the rest")
+        return 143 if isinstance(e, Terminated) else 130
+    finally:
+        if in_main: signal.signal(signal.SIGTERM, old)

@@ -18,7 +18,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 __all__ = ['PRESETS', 'MIN_SIDE', 'MAX_PIXELS', 'ImageLike', 'WORDNET_HINT', 'AvssError', 'ImageError', 'EncodeConfig',
            'ClusterConfig', 'AlignConfig', 'CRFConfig', 'MajorityConfig', 'CaptionConfig', 'VocabularyConfig',
            'SegmentConfig', 'AutoSegConfig', 'load_image', 'seed_everything', 'make_generator', 'get_device',
-           'resolve_dtype', 'autocast', 'atomic_write', 'as_tensor', 'wordnet']
+           'resolve_dtype', 'autocast', 'temp_path', 'temp_owner', 'write_temp', 'atomic_write', 'as_tensor', 'wordnet']
 
 # %% ../nbs/00_core.ipynb #432e03a4
 class AvssError(Exception):
@@ -315,18 +315,36 @@ def autocast(device: torch.device, dtype: torch.dtype):
     return torch.autocast(device.type, dtype=dtype, enabled=dtype != torch.float32)
 
 # %% ../nbs/00_core.ipynb #e1d00c7a
-def atomic_write(path: str | os.PathLike, data: bytes | str) -> Path:
-    "Write `data` to `path` all-or-nothing, via a temporary file and a rename."
-    import tempfile
+import hashlib, re, secrets, socket
+
+_HOST = hashlib.sha1(socket.gethostname().encode()).hexdigest()[:6]   # temporary names say which machine made them
+_TEMP_RE = re.compile(r"^\..*~avss-(?P<host>[0-9a-f]{6})-(?P<pid>\d+)-[0-9a-f]{8}\.tmp$")
+
+def temp_path(path: str | os.PathLike) -> Path:
+    "A fresh temporary name beside `path`, owned by this process: `.NAME~avss-HOST-PID-RANDOM.tmp` (NAME cut to 60 bytes)."
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data.encode() if isinstance(data, str) else data); f.flush(); os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp): os.unlink(tmp)
-        raise
+    short = path.name.encode("utf-8", "surrogateescape")[:60].decode("utf-8", "ignore")
+    return path.with_name(f".{short}~avss-{_HOST}-{os.getpid()}-{secrets.token_hex(4)}.tmp")
+
+def temp_owner(name: str) -> int | None:
+    "The pid of the process on this machine that made the temporary file `name` (see `temp_path`); None for other names."
+    m = _TEMP_RE.match(name)
+    return int(m["pid"]) if m and m["host"] == _HOST else None
+
+def write_temp(path: str | os.PathLike, data: bytes | str) -> Path:
+    "Write `data` (flushed to disk) into a new temporary file beside `path`; return its name. Mode: 0666 less the umask."
+    tmp = temp_path(path)
+    with open(tmp, "xb") as f:      # "x": created here, never someone else's file
+        try: f.write(data.encode() if isinstance(data, str) else data); f.flush(); os.fsync(f.fileno())
+        except BaseException: f.close(); tmp.unlink(missing_ok=True); raise
+    return tmp
+
+def atomic_write(path: str | os.PathLike, data: bytes | str) -> Path:
+    "Write `data` to `path` all-or-nothing, via a temporary file (see `write_temp`) and a rename."
+    path = Path(path)
+    tmp = write_temp(path, data)
+    try: os.replace(tmp, path)
+    except BaseException: tmp.unlink(missing_ok=True); raise
     return path
 
 # %% ../nbs/00_core.ipynb #d705a40f

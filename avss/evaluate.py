@@ -4,7 +4,7 @@
 
 # %% ../nbs/14_evaluate.ipynb #b8b3f126
 from __future__ import annotations
-import hashlib, json, os, re, tempfile
+import hashlib, io, json, os, re, tempfile
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -129,28 +129,57 @@ class ConstantPredictor:
     def __call__(self, image): return np.zeros((image.height, image.width), np.int64), [self.name]
 
 # %% ../nbs/14_evaluate.ipynb #f6e5d158
-def _atomic_write(path: Path, text: str) -> None:
+def _atomic_write(path: Path, data: str | bytes) -> None:
     "`avss.core.atomic_write`, creating the folder first."
-    Path(path).parent.mkdir(parents=True, exist_ok=True); atomic_write(path, text)
+    Path(path).parent.mkdir(parents=True, exist_ok=True); atomic_write(path, data)
 
 def _cache_file(cache_dir: Path, image_id: str) -> Path:
     safe = re.sub(r"[^A-Za-z0-9_.-]", "_", image_id)
     return cache_dir/f"{safe}-{hashlib.sha1(image_id.encode()).hexdigest()[:8]}.json"
 
-def _load_record(path: Path, image_id: str) -> dict | None:
+def _load_record(path: Path, image_id: str, content: str) -> dict | None:
+    "The cached record of `image_id`, if it was computed from the same image and label `content`."
     try: rec = json.loads(path.read_text())
     except (FileNotFoundError, json.JSONDecodeError): return None
-    return rec if rec.get("image_id") == image_id else None
+    return rec if rec.get("image_id") == image_id and rec.get("content") == content else None
+
+# %% ../nbs/14_evaluate.ipynb #a37ab3b0
+def _content_hash(x) -> str:
+    "SHA-256 of a file's bytes, or of an array's dtype, shape and values."
+    h = hashlib.sha256()
+    if isinstance(x, (str, os.PathLike)):
+        with open(x, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""): h.update(block)
+    else:
+        a = np.ascontiguousarray(np.asarray(x)); h.update(f"{a.dtype}{a.shape}".encode()); h.update(a.tobytes())
+    return h.hexdigest()
+
+def _content_key(dataset, i: int, sample: Sample | None = None) -> str:
+    "What a record of image `i` depends on in the dataset: the content of its image and its label."
+    if hasattr(dataset, "items"): _, image, label = dataset.items[i]
+    else: image, label = sample.image, sample.label
+    try: return _content_hash(image)[:32] + _content_hash(label)[:32]
+    except OSError as e: raise AvssError(f"{e.filename or dataset.name}: cannot read ({e.strerror or e})") from None
+
+# %% ../nbs/14_evaluate.ipynb #53d606e1
+def _sample(dataset, i: int) -> Sample:
+    "dataset[i]; a label reader's failure becomes an `AvssError` naming the label file."
+    try: return dataset[i]
+    except AvssError: raise
+    except Exception as e:
+        where = dataset.items[i][2] if hasattr(dataset, "items") else f"{dataset.name} image {i}"
+        raise AvssError(f"{where}: cannot read the label ({type(e).__name__}: {e})") from None
 
 # %% ../nbs/14_evaluate.ipynb #0133c3f8
 def _check_cache(cache_dir: Path, dataset: Dataset, rank: int, key=None) -> None:
     "A cache folder belongs to one dataset, class list and predictor (`key`); refuse to mix."
-    meta = {"dataset": dataset.name, "n_images": len(dataset), "classes": list(dataset.classes), "predictor": key}
+    meta = json.loads(json.dumps({"dataset": dataset.name, "classes": list(dataset.classes), "predictor": key}))
     f = cache_dir/"cache.json"
     if f.exists():
-        old = json.loads(f.read_text())
-        if old != meta: raise AvssError(f"{cache_dir} holds predictions of another run ({old['dataset']}, {old['n_images']} images, "
-                                        f"predictor {old.get('predictor')}); use another cache folder")
+        try: old = json.loads(f.read_text())
+        except json.JSONDecodeError: old = {}
+        if old != meta: raise AvssError(f"{cache_dir} holds predictions of another run ({old.get('dataset')}, "
+                                        f"predictor {old.get('predictor')}); use another output folder")
     elif rank == 0: _atomic_write(f, json.dumps(meta))
 
 # %% ../nbs/14_evaluate.ipynb #4196bd0c
@@ -203,9 +232,16 @@ def results_markdown(r: dict) -> str:
     return "\n".join(out) + "\n"
 
 # %% ../nbs/14_evaluate.ipynb #1ae2125e
-def evaluate(dataset: Dataset, predict: Callable, mapper, out_dir=None, cache_dir=None, progress: bool = True,
-             method: str = "AutoSeg", cache_key=None) -> dict:
-    "Predict, map names with `mapper`, score; resumable through `cache_dir` (tagged with `cache_key`), sharded under torchrun."
+def evaluate(dataset: Dataset,     # images and ground truth (`avss.datasets`): `len`, indexing, optionally `items`
+             predict: Callable,    # image -> (label map, names): the method under test
+             mapper,               # a LAVE mapper (`avss.lave`): `.map(names) -> {name: class}`
+             out_dir=None,         # where results.json, results.md, mapping.json, confusion.npy go (None: nowhere)
+             cache_dir=None,       # per-image records, reused when image and label content match (None: no cache)
+             progress: bool = True,  # a progress bar on rank 0
+             method: str = "AutoSeg",  # the row name in the results table
+             cache_key=None        # what else determines a prediction (models, config, ...); a cache of another key is refused
+            ) -> dict:             # mIoU, c-mIoU, pixel accuracy, per-class IoUs, the mapping
+    "Predict, map names with `mapper`, score; resumable through `cache_dir`, sharded under torchrun."
     from tqdm.auto import tqdm
     rank, world, started = _dist_begin()
     try:
@@ -214,13 +250,14 @@ def evaluate(dataset: Dataset, predict: Callable, mapper, out_dir=None, cache_di
         n_classes, ignore = len(dataset.classes), getattr(dataset, "ignore_index", 255)
         mine, done = range(rank, len(dataset), world), {}
         for i in tqdm(mine, desc=f"evaluate {dataset.name}", disable=not progress or rank != 0):
-            s = None if hasattr(dataset, "items") else dataset[i]   # ids without reading the image, where possible
+            s = None if hasattr(dataset, "items") else _sample(dataset, i)   # ids without reading the image, where possible
             image_id = dataset.items[i][0] if s is None else s.image_id
-            rec = _load_record(_cache_file(cache, image_id), image_id) if cache is not None else None
+            content = _content_key(dataset, i, s) if cache is not None else ""
+            rec = _load_record(_cache_file(cache, image_id), image_id, content) if cache is not None else None
             if rec is None:
-                s = dataset[i] if s is None else s
+                s = _sample(dataset, i) if s is None else s
                 label_map, names = predict(s.image)
-                rec = image_record(s, label_map, names, n_classes, ignore)
+                rec = {**image_record(s, label_map, names, n_classes, ignore), "content": content}
                 if cache is not None: _atomic_write(_cache_file(cache, s.image_id), json.dumps(rec))
             done[i] = rec
         for part in _gather(done, world): done.update(part)
@@ -236,23 +273,28 @@ def evaluate(dataset: Dataset, predict: Callable, mapper, out_dir=None, cache_di
                    "per_class": {c: (None if np.isnan(v) else float(v)) for c, v in zip(dataset.classes, scores["iou"])},
                    "c_per_class": {c: (None if np.isnan(v) else float(v)) for c, v in zip(dataset.classes, scores["c_iou"])},
                    "mapper": type(mapper).__name__, "mapping": {n: mapping[n] for n in names}}
-        if out_dir is not None and rank == 0:
-            out = Path(out_dir)
-            _atomic_write(out/"results.json", json.dumps(results, indent=1))
-            _atomic_write(out/"results.md", results_markdown(results))
-            _atomic_write(out/"mapping.json", json.dumps(results["mapping"], indent=1, sort_keys=True))
-            np.save(out/"confusion.npy", scores["conf"])   # rows: ground truth; last column: mapped to no class
+        if out_dir is not None and rank == 0: _write_results(Path(out_dir), results, scores["conf"])
         return results
     finally:
         if started:
             import torch.distributed as dist
             dist.barrier(); dist.destroy_process_group()
 
+# %% ../nbs/14_evaluate.ipynb #0f37b324
+def _write_results(out: Path, results: dict, conf: np.ndarray) -> None:
+    "results.json, results.md, mapping.json and confusion.npy (rows: ground truth; last column: mapped to no class)."
+    buf = io.BytesIO(); np.save(buf, conf)
+    _atomic_write(out/"results.json", json.dumps(results, indent=1))
+    _atomic_write(out/"results.md", results_markdown(results))
+    _atomic_write(out/"mapping.json", json.dumps(results["mapping"], indent=1, sort_keys=True))
+    _atomic_write(out/"confusion.npy", buf.getvalue())
+
 # %% ../nbs/14_evaluate.ipynb #ff3b4d02
 def run_evaluation(dataset: str, root=None, models: str = "toy", segmenter: str = "clipseg", mapper: str = "embedding",
                    out_dir=None, device: str = "auto", seed: int = 0, limit: int | None = None, llm=None,
                    progress: bool = True, split: str = "val", pipeline=None, method: str | None = None) -> dict:
     "The `avss evaluate` command: AutoSeg on a dataset, names mapped by LAVE, results written to `out_dir`."
+    import avss
     from avss.datasets import get_dataset, subset
     from avss.lave import make_mapper
     ds = get_dataset(dataset, root, split)
@@ -265,9 +307,12 @@ def run_evaluation(dataset: str, root=None, models: str = "toy", segmenter: str 
         return r.label_map, list(r.vocabulary)
     out = Path(out_dir) if out_dir is not None else None
     lave = make_mapper(mapper, ds.classes, model=llm, cache_path=out/"lave_cache.json" if out and mapper == "llm" else None)
+    folder = Path(models).expanduser()
+    key = {"models": str(folder.resolve()) if folder.is_dir() else str(models), "segmenter": segmenter, "seed": seed,
+           "split": split, "config": pipeline.config.to_dict() if hasattr(pipeline, "config") else None,
+           "device": str(getattr(pipeline, "device", device)), "avss_version": avss.__version__}
     res = evaluate(ds, predict, lave, out_dir=out, cache_dir=out/"predictions" if out else None, progress=progress,
-                   method=method or f"AutoSeg ({models}, {segmenter})",
-                   cache_key={"models": str(models), "segmenter": segmenter, "seed": seed, "split": split})
+                   method=method or f"AutoSeg ({models}, {segmenter})", cache_key=key)
     res["table"] = results_table([res])
     return res
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_pipeline.ipynb #48f5c912
 from __future__ import annotations
-import io, json, os, tempfile, time
+import fcntl, hashlib, io, json, os, re, signal, time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -13,10 +13,11 @@ from typing import Sequence
 import numpy as np
 import torch
 import torch.nn.functional as F
+from fastcore.basics import patch
 from PIL import Image
 
 import avss
-from .core import (AutoSegConfig, AvssError, ImageLike, atomic_write, load_image, get_device, seed_everything)
+from .core import (AutoSegConfig, AvssError, ImageLike, atomic_write, write_temp, load_image, get_device)
 from .models import BlipBundle, load_blip, load_clipseg, REGISTRY
 from .encode import encode, clustering_features
 from .denoise import bboost_masks
@@ -25,8 +26,9 @@ from .vocabulary import build_vocabulary
 from .segment import Segmenter, get_segmenter
 
 # %% auto #0
-__all__ = ['UNLABELLED', 'SCHEMA_VERSION', 'AutoSegResult', 'palette', 'overlay', 'label_png', 'result_json', 'output_paths',
-           'save_result', 'AutoSeg', 'plot_result', 'plot_stages', 'explorer']
+__all__ = ['UNLABELLED', 'SCHEMA_VERSION', 'AutoSegResult', 'palette', 'overlay', 'label_png', 'result_json', 'output_name',
+           'output_paths', 'source_id', 'unit_state', 'OutputsExist', 'save_result', 'AutoSeg', 'plot_result',
+           'plot_stages', 'explorer']
 
 # %% ../nbs/09_pipeline.ipynb #90f3462a
 UNLABELLED = 255
@@ -78,8 +80,12 @@ def label_png(label_map: np.ndarray) -> Image.Image:
     return im
 
 # %% ../nbs/09_pipeline.ipynb #0b04f32d
-def _png_bytes(im: Image.Image) -> bytes:
-    buf = io.BytesIO(); im.save(buf, format="PNG"); return buf.getvalue()
+_SOURCE_KEY = "avss-source"   # PNG text chunk: the absolute path of the image a PNG was made from ("" if none)
+
+def _png_bytes(im: Image.Image, source: str = "") -> bytes:
+    from PIL.PngImagePlugin import PngInfo
+    info = PngInfo(); info.add_itxt(_SOURCE_KEY, source)
+    buf = io.BytesIO(); im.save(buf, format="PNG", pnginfo=info); return buf.getvalue()
 
 # %% ../nbs/09_pipeline.ipynb #24ce56e6
 SCHEMA_VERSION = 1
@@ -98,19 +104,90 @@ def result_json(r: AutoSegResult, source: str | None = None) -> dict:
             "timings": {k: round(v, 4) for k, v in r.timings.items()}, "settings": r.settings}
 
 # %% ../nbs/09_pipeline.ipynb #0b55707f
-def output_paths(out_dir: Path, stem: str) -> dict[str, Path]:
-    out_dir = Path(out_dir)
-    return {"png": out_dir / f"{stem}.png", "overlay": out_dir / f"{stem}_overlay.png", "json": out_dir / f"{stem}.json"}
+def output_name(file_name: str) -> str:
+    "NAME of an input's outputs: its file name, plus `_` when that ends in `_overlay` (then `_`s), case ignored."
+    return file_name + "_" if re.search(r"_overlay_*$", file_name, re.IGNORECASE) else file_name
 
-def save_result(r: AutoSegResult, out_dir: Path, stem: str, source: str | None = None, overwrite: bool = False) -> dict[str, Path]:
-    "Write STEM.png, STEM_overlay.png and STEM.json atomically into `out_dir`."
-    paths = output_paths(out_dir, stem)
-    if not overwrite and any(p.exists() for p in paths.values()):
-        raise AvssError(f"{stem}: outputs exist in {out_dir} (use --overwrite to replace them)")
-    Path(out_dir).mkdir(parents=True, exist_ok=True)
-    atomic_write(paths["png"], _png_bytes(label_png(r.label_map)))
-    atomic_write(paths["overlay"], _png_bytes(overlay(r.image, r.label_map)))
-    atomic_write(paths["json"], (json.dumps(result_json(r, source), indent=1) + "\n").encode())
+def output_paths(out_dir: Path, name: str) -> dict[str, Path]:
+    "The unit of one image: its label map, overlay and JSON (written last)."
+    out_dir = Path(out_dir)
+    return {"png": out_dir / f"{name}.png", "overlay": out_dir / f"{name}_overlay.png", "json": out_dir / f"{name}.json"}
+
+# %% ../nbs/09_pipeline.ipynb #b3c2599d
+def _sha256(data: bytes) -> str: return hashlib.sha256(data).hexdigest()
+
+def source_id(source: str | os.PathLike | None) -> tuple[str, str]:
+    "(absolute path, sha256 of the bytes) of an input file; ('', '') for anything else (an in-memory image)."
+    if source is None or not Path(source).is_file(): return "", ""
+    return str(Path(source).resolve()), _sha256(Path(source).read_bytes())
+
+def _recorded_source(path: Path) -> str | None:
+    "The source recorded in one of our output files, or None when the file is not (provably) ours."
+    try:
+        if not path.is_file() or path.is_symlink(): return None
+        if path.suffix == ".json":
+            src = json.loads(path.read_text()).get("source")
+            return src.get("path") if isinstance(src, dict) and isinstance(src.get("path"), str) else None
+        with Image.open(path) as im: return im.text.get(_SOURCE_KEY) if im.format == "PNG" else None
+    except Exception: return None      # unreadable, not JSON, not an image: not provably ours
+
+# %% ../nbs/09_pipeline.ipynb #f1e3924d
+def unit_state(out_dir: Path, name: str, source: str, sha256: str) -> tuple[str, Path | None]:
+    "(state, the file that decided it) of the outputs NAME.* in `out_dir` for an image `source` with hash `sha256`."
+    paths = output_paths(out_dir, name)
+    present = [p for p in paths.values() if os.path.lexists(p)]
+    if not present: return "new", None
+    for p in present:
+        owner = _recorded_source(p)
+        if owner is None: return "foreign", p
+        if owner != source or not source: return "other", p
+    if len(present) < 3: return "partial", paths["json"]
+    info = json.loads(paths["json"].read_text())
+    files = info.get("files", {})
+    complete = all(files.get(k, {}).get("sha256") == _sha256(paths[k].read_bytes()) for k in ("png", "overlay"))
+    if not complete: return "partial", paths["json"]
+    return ("done" if info["source"].get("sha256") == sha256 else "changed"), paths["json"]
+
+_STATE_WORDS = {"done": "outputs of this image exist", "changed": "outputs of an earlier version of this image exist",
+                "other": "holds outputs of another image"}
+
+# %% ../nbs/09_pipeline.ipynb #a752b853
+@contextmanager
+def _committing(folder: Path):
+    "Hold an exclusive lock on `folder` (advisory, between avss processes) and defer SIGINT/SIGTERM meanwhile."
+    fd = os.open(folder, os.O_RDONLY)
+    held = {signal.SIGINT, signal.SIGTERM}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX); yield
+    finally:
+        os.close(fd); signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+# %% ../nbs/09_pipeline.ipynb #9fad8e84
+class OutputsExist(AvssError):
+    "A complete set of this image's outputs is already there (another run may have just written it)."
+
+def save_result(r: AutoSegResult, out_dir: Path, name: str, source: str | os.PathLike | None = None,
+                overwrite: bool = False) -> dict[str, Path]:
+    "Write NAME.png, NAME_overlay.png and NAME.json into `out_dir` as one unit (see the rules above)."
+    out_dir, paths = Path(out_dir), output_paths(out_dir, name)
+    src, sha = source_id(source)
+    blobs = {"png": _png_bytes(label_png(r.label_map), src), "overlay": _png_bytes(overlay(r.image, r.label_map), src)}
+    info = {**result_json(r, None if source is None else str(source)), "source": {"path": src, "sha256": sha},
+            "files": {k: {"name": paths[k].name, "sha256": _sha256(b)} for k, b in blobs.items()}}
+    blobs["json"] = (json.dumps(info, indent=1) + "\n").encode()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    temps = {}
+    try:
+        for k, b in blobs.items(): temps[k] = write_temp(paths[k], b)
+        with _committing(out_dir):
+            state, why = unit_state(out_dir, name, src, sha)
+            if state == "foreign": raise AvssError(f"{why}: exists and was not written by avss; not replaced (move it away)")
+            if not overwrite and state not in ("new", "partial"):
+                raise (OutputsExist if state == "done" else AvssError)(f"{why}: {_STATE_WORDS[state]}; use --overwrite to replace them")
+            for k in ("png", "overlay", "json"): os.replace(temps.pop(k), paths[k])
+    finally:
+        for t in temps.values(): t.unlink(missing_ok=True)
     return paths
 
 # %% ../nbs/09_pipeline.ipynb #a660ba5d
@@ -142,11 +219,20 @@ class AutoSeg:
         self.device = blip.device
 
     @classmethod
-    def from_pretrained(cls, models="base", segmenter="clipseg", device="auto", seed=0, config=None, dtype=None, **seg_kwargs):
-        "Load the models named by `models` (base | large | toy | tiny | folder) and a segmenter by name."
-        cfg = replace(config or AutoSegConfig(), seed=seed, device=str(device))
-        if dtype is not None: cfg.dtype = dtype
-        dev = get_device(device)
+    def from_pretrained(cls,
+                        models: str | os.PathLike = "base",   # a models set (base, large, toy, tiny) or a model folder
+                        segmenter: str | None = None,         # a registered segmenter; None: `config.segment.backend`
+                        device: str | None = None,            # auto, cpu, cuda, cuda:N; None: `config.device`
+                        seed: int | None = None,              # seed of every random step; None: `config.seed`
+                        config: AutoSegConfig | None = None,  # every setting; None: `AutoSegConfig()`
+                        dtype: str | None = None,             # encoder precision, fp32 or bf16; None: `config.dtype`
+                        **seg_kwargs) -> AutoSeg:             # passed on to the segmenter
+        "Load the models and the segmenter; the arguments given override the configuration, the others keep it."
+        cfg = replace(config or AutoSegConfig())
+        given = {"seed": seed, "device": None if device is None else str(device), "dtype": dtype}
+        cfg = replace(cfg, **{k: v for k, v in given.items() if v is not None})
+        segmenter = segmenter or cfg.segment.backend
+        dev = get_device(cfg.device)
         blip_ref, clip_ref = _model_refs(models)
         blip = load_blip(blip_ref, device=dev)
         if segmenter == "clipseg": seg_kwargs.setdefault("bundle", load_clipseg(clip_ref, device=dev))
@@ -155,6 +241,7 @@ class AutoSeg:
         return cls(blip, get_segmenter(segmenter, **seg_kwargs), cfg, models)
 
 # %% ../nbs/09_pipeline.ipynb #7d2e542a
+@patch
 def _run_one(self: AutoSeg, image: Image.Image, feats: dict[int, torch.Tensor], timings: dict) -> AutoSegResult:
     cfg, dev = self.config, self.device
     with _timed(timings, "masks", dev):
@@ -178,19 +265,21 @@ def _run_one(self: AutoSeg, image: Image.Image, feats: dict[int, torch.Tensor], 
                          caps, cluster_names, dict(timings), settings, masks)
 
 # %% ../nbs/09_pipeline.ipynb #d8819da0
-def _autoseg_call(self: AutoSeg, images: ImageLike | Sequence[ImageLike]):
+@patch
+def __call__(self: AutoSeg,
+             images: ImageLike | Sequence[ImageLike]  # an image (path, PIL image, array, tensor) or a list of them
+            ) -> AutoSegResult | list[AutoSegResult]:  # one result, or a list in the order of `images`
+    "Find the vocabulary of each image and segment it with that vocabulary."
     single = not isinstance(images, (list, tuple))
     images = [load_image(im) for im in ([images] if single else images)]
     cfg, timings = self.config, {}
-    seed_everything(cfg.seed)
     scales = tuple(dict.fromkeys([*cfg.encode.scales, cfg.caption.scale]))
     with _timed(timings, "encode", self.device):
         feats = encode(self.blip, images, scales, dtype=cfg.dtype, drop=cfg.encode.drop)
     n = len(images)
-    results = [_run_one(self, im, {s: f[i] for s, f in feats.items()}, {"encode": timings["encode"] / n}) for i, im in enumerate(images)]
+    results = [self._run_one(im, {s: f[i] for s, f in feats.items()}, {"encode": timings["encode"] / n})
+               for i, im in enumerate(images)]
     return results[0] if single else results
-
-AutoSeg.__call__ = _autoseg_call
 
 # %% ../nbs/09_pipeline.ipynb #d649d784
 def plot_result(r: AutoSegResult, title: str = "", ax=None):

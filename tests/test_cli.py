@@ -76,10 +76,10 @@ def test_exit_status_and_messages(first_run, folder):
 def test_complete_valid_outputs(first_run):
     proc, out = first_run
     names = sorted(p.name for p in out.iterdir())
-    expected = sorted(f"{Path(g).stem}{s}" for g in GOOD for s in (".png", ".json", "_overlay.png"))
+    expected = sorted(f"{g}{s}" for g in GOOD for s in (".png", ".json", "_overlay.png"))
     assert names == expected, names           # nothing for bad inputs, no temporary files left
     for g in GOOD:
-        stem = Path(g).stem
+        stem = g
         info = json.loads((out / f"{stem}.json").read_text())
         src = Image.open(out / f"{stem}.png"); src.load()
         assert src.mode == "P" and list(src.size) == info["size"]
@@ -95,7 +95,7 @@ def test_same_seed_same_bytes(folder, first_run, tmp_path):
     proc = segment(*[folder / g for g in again], tmp_path)
     assert proc.returncode == 0, proc.stderr
     for g in again:
-        stem = Path(g).stem
+        stem = g
         assert (out1 / f"{stem}.png").read_bytes() == (tmp_path / f"{stem}.png").read_bytes()
         assert (out1 / f"{stem}_overlay.png").read_bytes() == (tmp_path / f"{stem}_overlay.png").read_bytes()
         a, b = (json.loads((o / f"{stem}.json").read_text()) for o in (out1, tmp_path))
@@ -105,12 +105,12 @@ def test_same_seed_same_bytes(folder, first_run, tmp_path):
 
 def test_existing_outputs_kept_unless_overwrite(folder, first_run):
     _, out = first_run
-    before = (out / "good.json").stat().st_mtime_ns
+    before = (out / "good.png.json").stat().st_mtime_ns
     proc = segment(folder / "good.png", out)
     assert proc.returncode == 0 and "skipped" in proc.stderr
-    assert (out / "good.json").stat().st_mtime_ns == before
+    assert (out / "good.png.json").stat().st_mtime_ns == before
     proc = segment(folder / "good.png", out, extra=("--overwrite",))
-    assert proc.returncode == 0 and (out / "good.json").stat().st_mtime_ns != before
+    assert proc.returncode == 0 and (out / "good.png.json").stat().st_mtime_ns != before
 
 
 def test_unwritable_output_reported_first(folder, tmp_path):
@@ -149,4 +149,4 @@ def test_interrupted_run_resumes(tmp_path):
         else: Image.open(f).load()
     proc = segment(src, out)
     assert proc.returncode == 0, proc.stderr
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"im{i}{s}" for i in range(5) for s in (".png", ".json", "_overlay.png"))
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"im{i}.png{s}" for i in range(5) for s in (".png", ".json", "_overlay.png"))
