@@ -126,7 +126,8 @@ def _loaded(chunk: list, warn) -> list:
     return ok
 
 def segment_files(files: list[Path], out: Path, models: str = "base", segmenter: str = "clipseg", device: str = "auto",
-                  seed: int = 0, dtype: str = "fp32", overwrite: bool = False, quiet: bool = False, batch_size: int = 1) -> int:
+                  seed: int = 0, dtype: str = "fp32", overwrite: bool = False, quiet: bool = False, batch_size: int = 1,
+                  preset: str = "paper") -> int:
     "Segment `files` into `out` (a checked folder) under the rules above, `batch_size` images at a time; return the exit status."
     from tqdm.auto import tqdm
     from avss.pipeline import AutoSeg, OutputsExist, save_result
@@ -136,7 +137,8 @@ def segment_files(files: list[Path], out: Path, models: str = "base", segmenter:
     failed, written = [len(problems)], 0
     def fail(msg): failed[0] += 1; _err(msg)
     if todo:
-        seg = AutoSeg.from_pretrained(models, segmenter=segmenter, device=device, seed=seed, dtype=dtype)
+        from avss.core import PRESETS
+        seg = AutoSeg.from_pretrained(models, segmenter=segmenter, device=device, seed=seed, dtype=dtype, config=PRESETS[preset]())
         bar = tqdm(total=len(todo), desc="avss segment", unit="image", disable=quiet, file=sys.stderr)
         for start in range(0, len(todo), batch_size):
             chunk, results = _loaded(todo[start:start + batch_size], fail), []
@@ -167,7 +169,7 @@ def segment_command(args) -> int:
     remove_stale_temps(out)
     for p in problems: _err(p)
     status = segment_files(files, out, args.models, args.segmenter, args.device, args.seed, args.dtype, args.overwrite, args.quiet,
-                           args.batch_size)
+                           args.batch_size, args.preset)
     return max(status, 1) if problems and status == 0 else status
 
 # %% ../nbs/10_cli.ipynb #f3b56d12
@@ -177,7 +179,7 @@ def evaluate_command(args) -> int:
     mapper = args.mapper or ("exact" if args.dataset == "toy" else "embedding")   # toy names are its classes
     res = run_evaluation(dataset=args.dataset, root=args.root, models=args.models, segmenter=args.segmenter,
                          mapper=mapper, out_dir=out, device=args.device, seed=args.seed,
-                         limit=args.limit, llm=args.llm, progress=not args.quiet)
+                         limit=args.limit, llm=args.llm, progress=not args.quiet, preset=args.preset)
     if res is not None: print(res.get("table", f"mIoU {100 * res['miou']:.1f}"))
     return 0
 
@@ -230,6 +232,8 @@ def _model_names() -> list[str]:
 def build_parser() -> argparse.ArgumentParser:
     from avss.segment import SEGMENTERS
     from avss.datasets import dataset_names
+    from avss.core import PRESETS
+    from avss.lave import mapper_names
     p = _Parser(prog="avss", description="Auto-vocabulary semantic segmentation (AutoSeg): "
                 "name and segment what is in an image, with no class list.")
     p.add_argument("--version", action="version", version=f"avss {avss.__version__}")
@@ -239,6 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--segmenter", default="clipseg", choices=sorted(SEGMENTERS), help="(default: clipseg)")
     common.add_argument("--device", default="auto", type=_device, help="auto | cpu | cuda | cuda:N | mps (default: auto)")
     common.add_argument("--seed", type=_int_in(0, 2**32 - 1), default=0, help="seed for every random step, 0..2^32-1 (default: 0)")
+    common.add_argument("--preset", default="paper", choices=list(PRESETS),
+                        help="paper: the paper's method (default); official: reproduce the released code, bugs included")
     common.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     s = sub.add_parser("segment", parents=[common], help="segment images; writes NAME.png, NAME.json, NAME_overlay.png")
     s.add_argument("inputs", nargs="+", metavar="IMAGE_OR_DIR")
@@ -252,10 +258,17 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("evaluate", parents=[common], help="mIoU on a dataset, names mapped to classes by LAVE")
     e.add_argument("--dataset", required=True, choices=dataset_names())
     e.add_argument("--root", default=None, help="dataset folder (not needed for toy)")
-    e.add_argument("--mapper", default=None, choices=["embedding", "llm", "exact"], help="(default: exact for toy, else embedding)")
+    e.add_argument("--mapper", default=None, choices=mapper_names(), help="(default: exact for toy, else embedding)")
     e.add_argument("--llm", default=None, help="chat model (hub id or folder) for --mapper llm")
     e.add_argument("--limit", type=_int_in(1), default=None, help="evaluate only the first N images")
     e.add_argument("-o", "--output", required=True, metavar="OUT", help="folder for results.json, results.md and the cache")
+    b = sub.add_parser("bench", help="benchmark (not a test): seconds per stage, images/s, the released code's flow side by side")
+    b.add_argument("--quick", action="store_true", help="BLIP-base, fp32, batch sizes 1 and 2 (a few minutes on 2 CPU cores)")
+    b.add_argument("--archs", default="base,large", help="BLIP architectures (default: base,large)")
+    b.add_argument("--dtypes", default="fp32,bf16", help="precisions (default: fp32,bf16)")
+    b.add_argument("--batch-sizes", default="1,2,4,8", help="(default: 1,2,4,8)")
+    b.add_argument("--device", default="auto", type=_device, help="auto | cpu | cuda | cuda:N (default: auto)")
+    b.add_argument("-o", "--output", default="bench_out", metavar="OUT", help="folder for bench.json (default: bench_out)")
     return p
 
 # %% ../nbs/10_cli.ipynb #bed291db
@@ -270,9 +283,11 @@ def main(argv: list[str] | None = None) -> int:
     old = signal.signal(signal.SIGTERM, _terminate) if in_main else None
     try:
         args = build_parser().parse_args(argv)
-        from avss.pipeline import _model_refs
-        _model_refs(args.models)           # a name or a folder, checked before any loading
-        return {"segment": segment_command, "evaluate": evaluate_command, "demo": demo_command}[args.command](args)
+        from avss.pipeline import _blip_ref
+        if hasattr(args, "models"): _blip_ref(args.models)   # a name or a folder, checked before any loading
+        from avss.bench import bench_command
+        commands = {"segment": segment_command, "evaluate": evaluate_command, "demo": demo_command, "bench": bench_command}
+        return commands[args.command](args)
     except AvssError as e:
         _err(str(e)); return 2
     except KeyboardInterrupt as e:

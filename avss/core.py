@@ -409,5 +409,7 @@ def wordnet():
         root = str(_nltk_copy(src))
         if root not in nltk.data.path: nltk.data.path.append(root)   # NLTK reads only inside its data folders
         folder = Path(nltk.data.find("corpora/wordnet"))
-    _WORDNET = WordNetCorpusReader(str(folder), None)
+    with warnings.catch_warnings():   # "multilingual functions are not available": we read English WordNet only
+        warnings.simplefilter("ignore", UserWarning)
+        _WORDNET = WordNetCorpusReader(str(folder), None)
     return _WORDNET

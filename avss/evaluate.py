@@ -263,7 +263,9 @@ def evaluate(dataset: Dataset,     # images and ground truth (`avss.datasets`): 
         for part in _gather(done, world): done.update(part)
         records = [done[i] for i in range(len(dataset))]
         names = list(dict.fromkeys(n for rec in records for n in rec["names"]))
-        mapping = _broadcast(dict(mapper.map(names)) if rank == 0 else None, world)
+        rows = (mapper.explain(names) if hasattr(mapper, "explain") else None) if rank == 0 else None   # rule + evidence
+        mapping, rows = _broadcast(({r["name"]: r["class"] for r in rows} if rows else dict(mapper.map(names)), rows)
+                                   if rank == 0 else None, world)
         missing = [n for n in names if n not in mapping]
         if missing: raise AvssError(f"the mapper left {len(missing)} names unmapped, e.g. {missing[:3]}")
         scores = score_records(records, dataset.classes, {n: mapping[n] for n in names})
@@ -272,7 +274,8 @@ def evaluate(dataset: Dataset,     # images and ground truth (`avss.datasets`): 
                    "pixel_accuracy": scores["pixel_accuracy"],
                    "per_class": {c: (None if np.isnan(v) else float(v)) for c, v in zip(dataset.classes, scores["iou"])},
                    "c_per_class": {c: (None if np.isnan(v) else float(v)) for c, v in zip(dataset.classes, scores["c_iou"])},
-                   "mapper": type(mapper).__name__, "mapping": {n: mapping[n] for n in names}}
+                   "mapper": type(mapper).__name__, "mapping": {n: mapping[n] for n in names},
+                   **({"mapping_evidence": rows} if rows else {})}
         if out_dir is not None and rank == 0: _write_results(Path(out_dir), results, scores["conf"])
         return results
     finally:
@@ -286,13 +289,14 @@ def _write_results(out: Path, results: dict, conf: np.ndarray) -> None:
     buf = io.BytesIO(); np.save(buf, conf)
     _atomic_write(out/"results.json", json.dumps(results, indent=1))
     _atomic_write(out/"results.md", results_markdown(results))
-    _atomic_write(out/"mapping.json", json.dumps(results["mapping"], indent=1, sort_keys=True))
+    _atomic_write(out/"mapping.json", json.dumps(results.get("mapping_evidence") or results["mapping"], indent=1, sort_keys=True))
     _atomic_write(out/"confusion.npy", buf.getvalue())
 
 # %% ../nbs/14_evaluate.ipynb #ff3b4d02
 def run_evaluation(dataset: str, root=None, models: str = "toy", segmenter: str = "clipseg", mapper: str = "embedding",
                    out_dir=None, device: str = "auto", seed: int = 0, limit: int | None = None, llm=None,
-                   progress: bool = True, split: str = "val", pipeline=None, method: str | None = None) -> dict:
+                   progress: bool = True, split: str = "val", pipeline=None, method: str | None = None,
+                   preset: str = "paper") -> dict:
     "The `avss evaluate` command: AutoSeg on a dataset, names mapped by LAVE, results written to `out_dir`."
     import avss
     from avss.datasets import get_dataset, subset
@@ -301,7 +305,8 @@ def run_evaluation(dataset: str, root=None, models: str = "toy", segmenter: str 
     if limit is not None: ds = subset(ds, limit)
     if pipeline is None:
         from avss.pipeline import AutoSeg
-        pipeline = AutoSeg.from_pretrained(models=models, segmenter=segmenter, device=device, seed=seed)
+        from avss.core import PRESETS
+        pipeline = AutoSeg.from_pretrained(models=models, segmenter=segmenter, device=device, seed=seed, config=PRESETS[preset]())
     def predict(image):
         r = pipeline(image)
         return r.label_map, list(r.vocabulary)
@@ -312,7 +317,7 @@ def run_evaluation(dataset: str, root=None, models: str = "toy", segmenter: str 
            "split": split, "config": pipeline.config.to_dict() if hasattr(pipeline, "config") else None,
            "device": str(getattr(pipeline, "device", device)), "avss_version": avss.__version__}
     res = evaluate(ds, predict, lave, out_dir=out, cache_dir=out/"predictions" if out else None, progress=progress,
-                   method=method or f"AutoSeg ({models}, {segmenter})", cache_key=key)
+                   method=method or f"AutoSeg ({models}, {segmenter}{'' if preset == 'paper' else ', ' + preset})", cache_key=key)
     res["table"] = results_table([res])
     return res
 

@@ -18,21 +18,19 @@ from PIL import Image
 
 import avss
 from .core import (AutoSegConfig, AvssError, ImageLike, atomic_write, write_temp, load_image, get_device)
-from .models import BlipBundle, load_blip, load_clipseg, REGISTRY
+from .models import BlipBundle, load_blip, REGISTRY
 from .encode import encode, clustering_features
 from .denoise import bboost_masks
 from .caption import caption_clusters
 from .vocabulary import build_vocabulary
-from .segment import Segmenter, get_segmenter
+from .segment import UNLABELLED, Segmenter, get_segmenter, instances_to_json
 
 # %% auto #0
-__all__ = ['UNLABELLED', 'SCHEMA_VERSION', 'AutoSegResult', 'palette', 'overlay', 'label_png', 'result_json', 'output_name',
-           'output_paths', 'source_id', 'unit_state', 'OutputsExist', 'save_result', 'AutoSeg', 'plot_result',
-           'plot_stages', 'explorer']
+__all__ = ['SCHEMA_VERSION', 'AutoSegResult', 'palette', 'overlay', 'label_png', 'result_json', 'output_name', 'output_paths',
+           'source_id', 'unit_state', 'OutputsExist', 'save_result', 'AutoSeg', 'plot_result', 'plot_stages',
+           'explorer']
 
 # %% ../nbs/09_pipeline.ipynb #90f3462a
-UNLABELLED = 255
-
 @dataclass
 class AutoSegResult:
     image: Image.Image
@@ -45,6 +43,7 @@ class AutoSegResult:
     timings: dict                   # stage -> seconds
     settings: dict                  # the configuration and models used
     masks: object = None            # the BBoost intermediate maps (label maps, votes, CRF), for figures
+    instances: list | None = None   # instance masks with names, scores and boxes, from detector segmenters (sam3)
 
     @property
     def names(self) -> list[str]: return self.vocabulary
@@ -69,9 +68,8 @@ def palette(n: int = 256) -> np.ndarray:
 # %% ../nbs/09_pipeline.ipynb #e1101a7f
 def overlay(image: Image.Image, label_map: np.ndarray, alpha: float = 0.55) -> Image.Image:
     "The image with each label's colour blended over it."
-    rgb = palette()[np.clip(label_map, 0, 255)].astype(np.float32)
-    out = (1 - alpha) * np.asarray(image, np.float32) + alpha * rgb
-    return Image.fromarray(out.round().astype(np.uint8))
+    colours = Image.fromarray(palette()[np.asarray(label_map).clip(0, 255).astype(np.uint8)])   # uint8 throughout: O(H·W) bytes
+    return Image.blend(image.convert("RGB"), colours, alpha)
 
 def label_png(label_map: np.ndarray) -> Image.Image:
     "The label map as a palette ('P' mode) PNG image whose pixel values are the indices."
@@ -101,7 +99,8 @@ def result_json(r: AutoSegResult, source: str | None = None) -> dict:
             "captions": {str(k): list(v) for k, v in r.captions.items()},
             "cluster_names": {str(k): v for k, v in r.cluster_names.items()},
             "pixel_share": r.pixel_share(), "unlabelled_value": UNLABELLED,
-            "timings": {k: round(v, 4) for k, v in r.timings.items()}, "settings": r.settings}
+            "timings": {k: round(v, 4) for k, v in r.timings.items()}, "settings": r.settings,
+            **({"instances": instances_to_json(r.instances)} if r.instances is not None else {})}
 
 # %% ../nbs/09_pipeline.ipynb #0b55707f
 def output_name(file_name: str) -> str:
@@ -200,13 +199,11 @@ def _timed(timings: dict, stage: str, device: torch.device):
     timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - t0
 
 # %% ../nbs/09_pipeline.ipynb #67ebbb98
-def _model_refs(models: str | os.PathLike) -> tuple:
-    "(blip ref, clipseg ref) for a `models` argument: a registered models set, or a folder."
-    if isinstance(models, str) and models in REGISTRY: return models, models
+def _blip_ref(models: str | os.PathLike):
+    "The captioner of a `models` argument: a registered models set, or a folder (holding `blip/` or the model itself)."
+    if isinstance(models, str) and models in REGISTRY: return models
     p = Path(models).expanduser()
-    if p.is_dir():
-        blip = p / "blip" if (p / "blip" / "config.json").exists() else p
-        return blip, (p / "clipseg" if (p / "clipseg" / "config.json").exists() else "clipseg")
+    if p.is_dir(): return p / "blip" if (p / "blip" / "config.json").exists() else p
     raise AvssError(f"--models {models!r}: expected one of {', '.join(REGISTRY)} or a model folder")
 
 # %% ../nbs/09_pipeline.ipynb #02ec298c
@@ -233,12 +230,11 @@ class AutoSeg:
         cfg = replace(cfg, **{k: v for k, v in given.items() if v is not None})
         segmenter = segmenter or cfg.segment.backend
         dev = get_device(cfg.device)
-        blip_ref, clip_ref = _model_refs(models)
-        blip = load_blip(blip_ref, device=dev)
-        if segmenter == "clipseg": seg_kwargs.setdefault("bundle", load_clipseg(clip_ref, device=dev))
-        if segmenter == "clusters": seg_kwargs.setdefault("dense_crf", cfg.segment.dense_crf)
+        blip = load_blip(_blip_ref(models), device=dev)
+        seg_kwargs.setdefault("dense_crf", cfg.segment.dense_crf)   # segmenters ignore the settings they do not have
+        seg = get_segmenter(segmenter, models=models, device=dev, dtype=cfg.dtype, **seg_kwargs)
         cfg.segment = replace(cfg.segment, backend=segmenter)
-        return cls(blip, get_segmenter(segmenter, **seg_kwargs), cfg, models)
+        return cls(blip, seg, cfg, models)
 
 # %% ../nbs/09_pipeline.ipynb #7d2e542a
 @patch
@@ -249,20 +245,19 @@ def _run_one(self: AutoSeg, image: Image.Image, feats: dict[int, torch.Tensor], 
         masks = bboost_masks(grids, cfg, image=image)
     with _timed(timings, "captions", dev):
         tokens = feats.get(cfg.caption.scale)
-        caps = caption_clusters(self.blip, image, masks.labels, cfg.caption, seed=cfg.seed, tokens=tokens)
+        caps = caption_clusters(self.blip, image, masks.labels, cfg.caption, seed=cfg.seed, tokens=tokens, dtype=cfg.dtype,
+                                encode_cfg=cfg.encode)
     with _timed(timings, "vocabulary", dev):
         vocab = build_vocabulary(caps, mode=cfg.vocabulary.mode)
         cluster_names = vocab.cluster_names()
     with _timed(timings, "segment", dev):
-        if vocab.names:
-            seg = self.segmenter(image, vocab.names, {"clusters": masks.labels, "cluster_names": cluster_names})
-            label_map = seg.label_map.cpu().numpy().astype(np.int32)
-        else: label_map = np.full((image.height, image.width), UNLABELLED, np.int32)
+        seg = self.segmenter(image, vocab.names, {"clusters": masks.labels, "cluster_names": cluster_names}) if vocab.names else None
+        label_map = seg.label_map.cpu().numpy() if seg else np.full((image.height, image.width), UNLABELLED, np.uint8)
     settings = {"config": cfg.to_dict(), "models": {"blip": self.blip.source, "segmenter": self.segmenter.name,
                 "segmenter_model": getattr(getattr(self.segmenter, "bundle", None), "source", None)},
                 "avss_version": avss.__version__}
     return AutoSegResult(image, list(vocab.names), list(vocab.entries), label_map, masks.labels.cpu().numpy(),
-                         caps, cluster_names, dict(timings), settings, masks)
+                         caps, cluster_names, dict(timings), settings, masks, seg.instances if seg else None)
 
 # %% ../nbs/09_pipeline.ipynb #d8819da0
 @patch
@@ -275,7 +270,7 @@ def __call__(self: AutoSeg,
     cfg, timings = self.config, {}
     scales = tuple(dict.fromkeys([*cfg.encode.scales, cfg.caption.scale]))
     with _timed(timings, "encode", self.device):
-        feats = encode(self.blip, images, scales, dtype=cfg.dtype, drop=cfg.encode.drop)
+        feats = encode(self.blip, images, scales, dtype=cfg.dtype, cfg=cfg.encode)
     n = len(images)
     results = [self._run_one(im, {s: f[i] for s, f in feats.items()}, {"encode": timings["encode"] / n})
                for i, im in enumerate(images)]

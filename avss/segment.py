@@ -67,20 +67,10 @@ def register_segmenter(name: str):
     return deco
 
 # %% ../nbs/08_segment.ipynb #6596d550
-def _pipeline_models(depth: int = 2):
-    "(models, device) of a pre-registry `AutoSeg.from_pretrained` that called `get_segmenter` without them, else (None, None)."
-    f = sys._getframe(depth)
-    if f.f_code.co_name == "from_pretrained" and {"models", "seg_kwargs"} <= f.f_locals.keys():
-        return f.f_locals["models"], f.f_locals.get("dev", "cpu")
-    return None, None
-
 def get_segmenter(name: str, models=None, device="cpu", dtype=None, **kwargs) -> Segmenter:
     "The segmenter registered as `name`: `load`ed for the models set `models` if given, else built from `kwargs`."
     if name not in SEGMENTERS: raise AvssError(f"unknown segmenter {name!r}; available: {', '.join(sorted(SEGMENTERS))}")
     factory = SEGMENTERS[name]
-    if models is None and "bundle" not in kwargs:
-        found, dev = _pipeline_models()
-        if found is not None: models, device = found, dev
     if models is not None and hasattr(factory, "load"): return factory.load(models, device=device, dtype=dtype, **kwargs)
     return factory(**kwargs)
 

@@ -29,7 +29,7 @@ def test_cli_tiny_sam3(photo, tmp_path):
     r = subprocess.run([AVSS, "segment", str(photo), "-o", str(out), "--models", "tiny", "--segmenter", "sam3",
                         "--device", "cpu", "-q"], capture_output=True, text=True, env=ENV, timeout=600)
     assert r.returncode == 0, r.stderr
-    png, info = Image.open(out / "photo.png"), json.loads((out / "photo.json").read_text())
+    png, info = Image.open(out / "photo.png.png"), json.loads((out / "photo.png.json").read_text())   # NAME: the whole file name
     assert png.size == (101, 75)
     assert info["settings"]["models"]["segmenter"] == "sam3" and "tiny-sam3" in info["settings"]["models"]["segmenter_model"]
     # the PNG is the segmenter's label map for the vocabulary the pipeline found (255: unlabelled)
