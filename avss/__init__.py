@@ -7,16 +7,17 @@ __version__ = "0.1.0"
 __all__ = []
 
 # %% ../nbs/00a_api.ipynb #7012711e
-_PUBLIC = {"AutoSeg": "pipeline", "AutoSegResult": "pipeline", "AutoSegConfig": "core", "AvssError": "core",
-           "load_image": "core", "get_segmenter": "segment", "get_dataset": "datasets", "make_mapper": "lave"}
-__all__ = list(_PUBLIC)
+__all__ = ["AutoSeg", "AutoSegResult", "AutoSegConfig", "AvssError", "load_image", "get_segmenter", "get_dataset", "make_mapper"]
 
 def __getattr__(name: str):
-    "Import the module that defines a public name on first use."
-    if name not in _PUBLIC: raise AttributeError(f"module 'avss' has no attribute {name!r}")
-    import importlib
-    value = getattr(importlib.import_module(f"avss.{_PUBLIC[name]}"), name)
-    globals()[name] = value
+    "Import the module that defines a public name on first use (plain import statements: no import by string)."
+    if name in ("AutoSeg", "AutoSegResult"): from avss import pipeline as module
+    elif name in ("AutoSegConfig", "AvssError", "load_image"): from avss import core as module
+    elif name == "get_segmenter": from avss import segment as module
+    elif name == "get_dataset": from avss import datasets as module
+    elif name == "make_mapper": from avss import lave as module
+    else: raise AttributeError(f"module 'avss' has no attribute {name!r}")
+    value = globals()[name] = getattr(module, name)
     return value
 
-def __dir__(): return sorted([*globals(), *_PUBLIC])
+def __dir__(): return sorted([*globals(), *__all__])

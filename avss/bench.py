@@ -166,7 +166,7 @@ def run_bench(archs: Sequence[str] = ("base", "large"), dtypes: Sequence[str] = 
     res = dict(date=datetime.now(timezone.utc).strftime("%Y-%m-%d"), machine=_machine(dev), avss_version=avss.__version__,
                image=f"{photo.width}x{photo.height}", rows=rows, speedup=_speedups(rows))
     if out_dir is not None:
-        Path(out_dir).mkdir(parents=True, exist_ok=True); atomic_write(Path(out_dir) / "bench.json", json.dumps(res, indent=1))
+        atomic_write(Path(out_dir) / "bench.json", json.dumps(res, indent=1), mkdir=True)
     return res
 
 # %% ../nbs/16_bench.ipynb #cf5c2ca7

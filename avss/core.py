@@ -5,6 +5,7 @@
 # %% ../nbs/00_core.ipynb #e938594f
 from __future__ import annotations
 import os, random, warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
 from typing import Any, Union
@@ -18,7 +19,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 __all__ = ['PRESETS', 'MIN_SIDE', 'MAX_PIXELS', 'ImageLike', 'WORDNET_HINT', 'AvssError', 'ImageError', 'EncodeConfig',
            'ClusterConfig', 'AlignConfig', 'CRFConfig', 'MajorityConfig', 'CaptionConfig', 'VocabularyConfig',
            'SegmentConfig', 'AutoSegConfig', 'load_image', 'seed_everything', 'make_generator', 'get_device',
-           'resolve_dtype', 'autocast', 'temp_path', 'temp_owner', 'write_temp', 'atomic_write', 'as_tensor', 'wordnet']
+           'resolve_dtype', 'autocast', 'torch_threads', 'temp_path', 'temp_owner', 'write_temp', 'atomic_write',
+           'as_tensor', 'wordnet']
 
 # %% ../nbs/00_core.ipynb #432e03a4
 class AvssError(Exception):
@@ -252,8 +254,8 @@ def _open_file(path: Path, max_pixels=None) -> Image.Image:
             with Image.open(path) as im:
                 _check_size(im.size, path, max_pixels)   # from the header: nothing decoded yet
                 im.load()
-                im = ImageOps.exif_transpose(im)
-                return im.copy()
+                ImageOps.exif_transpose(im, in_place=True)   # no second copy of the pixels (a 48 MP photo is 144 MB)
+                return im                                    # leaving `with` closes the file, not the decoded image
         except ImageError: raise
         except UnidentifiedImageError:
             reason = "corrupt image data" if _looks_like_image(path) else "not an image file (format not recognised)"
@@ -270,7 +272,7 @@ def load_image(src: ImageLike, max_pixels: int | None = None) -> Image.Image:
     if isinstance(src, (str, os.PathLike)): source, im = str(src), _open_file(Path(src), max_pixels)
     elif isinstance(src, Image.Image):
         source = getattr(src, "filename", "") or "<PIL image>"
-        im = ImageOps.exif_transpose(src)
+        im = ImageOps.exif_transpose(src) if src.getexif().get(0x0112, 1) != 1 else src   # copy only to rotate
     elif isinstance(src, (np.ndarray, torch.Tensor)): source, im = "<array>", _from_array(src, "<array>")
     else: raise ImageError(repr(type(src).__name__), "expected a path, PIL image, numpy array or tensor")
     _check_size(im.size, source, max_pixels)
@@ -314,6 +316,17 @@ def autocast(device: torch.device, dtype: torch.dtype):
     "bf16/fp16 autocast on `device`, or a no-op context for fp32."
     return torch.autocast(device.type, dtype=dtype, enabled=dtype != torch.float32)
 
+# %% ../nbs/00_core.ipynb #7155b141
+@contextmanager
+def torch_threads(n: int, device: str | torch.device = "cpu"):
+    "Run the body with torch's CPU thread pool at `n` threads (restored afterwards); a no-op for other devices."
+    old = torch.get_num_threads()
+    if torch.device(device).type != "cpu" or n == old:
+        yield; return
+    torch.set_num_threads(n)
+    try: yield
+    finally: torch.set_num_threads(old)
+
 # %% ../nbs/00_core.ipynb #e1d00c7a
 import hashlib, re, secrets, socket
 
@@ -339,9 +352,10 @@ def write_temp(path: str | os.PathLike, data: bytes | str) -> Path:
         except BaseException: f.close(); tmp.unlink(missing_ok=True); raise
     return tmp
 
-def atomic_write(path: str | os.PathLike, data: bytes | str) -> Path:
-    "Write `data` to `path` all-or-nothing, via a temporary file (see `write_temp`) and a rename."
+def atomic_write(path: str | os.PathLike, data: bytes | str, mkdir: bool = False) -> Path:
+    "Write `data` to `path` all-or-nothing, via a temporary file (see `write_temp`) and a rename; `mkdir`: create its folder first."
     path = Path(path)
+    if mkdir: path.parent.mkdir(parents=True, exist_ok=True)
     tmp = write_temp(path, data)
     try: os.replace(tmp, path)
     except BaseException: tmp.unlink(missing_ok=True); raise

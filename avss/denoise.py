@@ -11,7 +11,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .core import AutoSegConfig, CRFConfig, ImageLike, load_image
+from .core import AutoSegConfig, CRFConfig, ImageLike, load_image, torch_threads
 from .cluster import multi_kmeans
 from .align import align_to_reference, vote, first_appearance
 
@@ -164,14 +164,16 @@ def denoise_maps(label_maps: torch.Tensor,  # (M, H, W) k-means label maps, scal
     "The stages after k-means: align -> vote -> CRF -> argmax -> majority filter -> labels renumbered by first appearance."
     cfg = cfg or AutoSegConfig()
     maps = torch.as_tensor(label_maps).long()
-    aligned, ref = align_to_reference(maps, cfg=cfg.align)
-    votes = vote(aligned, eps=cfg.align.vote_eps)
-    crf = conv_crf(votes, cfg.crf, image=image)
-    labels = first_appearance(majority_filter(crf.argmax(-1), **asdict(cfg.majority)))
+    with torch_threads(1, maps.device):   # small tensors: one thread costs little idle and is far faster on a busy machine
+        aligned, ref = align_to_reference(maps, cfg=cfg.align)
+        votes = vote(aligned, eps=cfg.align.vote_eps)
+        crf = conv_crf(votes, cfg.crf, image=image)
+        labels = first_appearance(majority_filter(crf.argmax(-1), **asdict(cfg.majority)))
     return BBoostMasks(maps, aligned, ref, votes, crf, labels)
 
 # %% ../nbs/05_denoise.ipynb #92fd809b
 def bboost_masks(grids: Sequence[torch.Tensor], cfg: AutoSegConfig | None = None, image: ImageLike | None = None) -> BBoostMasks:
     "Feature grids [(h, w, d), ...] -> denoised cluster masks on the finest grid: `multi_kmeans` + `denoise_maps`."
     cfg = cfg or AutoSegConfig()
-    return denoise_maps(multi_kmeans(grids, seed=cfg.seed, cfg=cfg.cluster), cfg, image)
+    with torch_threads(1, torch.as_tensor(grids[0]).device):   # see "Threads" above
+        return denoise_maps(multi_kmeans(grids, seed=cfg.seed, cfg=cfg.cluster), cfg, image)

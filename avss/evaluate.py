@@ -129,10 +129,6 @@ class ConstantPredictor:
     def __call__(self, image): return np.zeros((image.height, image.width), np.int64), [self.name]
 
 # %% ../nbs/14_evaluate.ipynb #f6e5d158
-def _atomic_write(path: Path, data: str | bytes) -> None:
-    "`avss.core.atomic_write`, creating the folder first."
-    Path(path).parent.mkdir(parents=True, exist_ok=True); atomic_write(path, data)
-
 def _cache_file(cache_dir: Path, image_id: str) -> Path:
     safe = re.sub(r"[^A-Za-z0-9_.-]", "_", image_id)
     return cache_dir/f"{safe}-{hashlib.sha1(image_id.encode()).hexdigest()[:8]}.json"
@@ -180,7 +176,7 @@ def _check_cache(cache_dir: Path, dataset: Dataset, rank: int, key=None) -> None
         except json.JSONDecodeError: old = {}
         if old != meta: raise AvssError(f"{cache_dir} holds predictions of another run ({old.get('dataset')}, "
                                         f"predictor {old.get('predictor')}); use another output folder")
-    elif rank == 0: _atomic_write(f, json.dumps(meta))
+    elif rank == 0: atomic_write(f, json.dumps(meta), mkdir=True)
 
 # %% ../nbs/14_evaluate.ipynb #4196bd0c
 def _dist_begin() -> tuple[int, int, bool]:
@@ -258,7 +254,7 @@ def evaluate(dataset: Dataset,     # images and ground truth (`avss.datasets`): 
                 s = _sample(dataset, i) if s is None else s
                 label_map, names = predict(s.image)
                 rec = {**image_record(s, label_map, names, n_classes, ignore), "content": content}
-                if cache is not None: _atomic_write(_cache_file(cache, s.image_id), json.dumps(rec))
+                if cache is not None: atomic_write(_cache_file(cache, s.image_id), json.dumps(rec), mkdir=True)
             done[i] = rec
         for part in _gather(done, world): done.update(part)
         records = [done[i] for i in range(len(dataset))]
@@ -287,10 +283,10 @@ def evaluate(dataset: Dataset,     # images and ground truth (`avss.datasets`): 
 def _write_results(out: Path, results: dict, conf: np.ndarray) -> None:
     "results.json, results.md, mapping.json and confusion.npy (rows: ground truth; last column: mapped to no class)."
     buf = io.BytesIO(); np.save(buf, conf)
-    _atomic_write(out/"results.json", json.dumps(results, indent=1))
-    _atomic_write(out/"results.md", results_markdown(results))
-    _atomic_write(out/"mapping.json", json.dumps(results.get("mapping_evidence") or results["mapping"], indent=1, sort_keys=True))
-    _atomic_write(out/"confusion.npy", buf.getvalue())
+    atomic_write(out/"results.json", json.dumps(results, indent=1), mkdir=True)
+    atomic_write(out/"results.md", results_markdown(results), mkdir=True)
+    atomic_write(out/"mapping.json", json.dumps(results.get("mapping_evidence") or results["mapping"], indent=1, sort_keys=True), mkdir=True)
+    atomic_write(out/"confusion.npy", buf.getvalue(), mkdir=True)
 
 # %% ../nbs/14_evaluate.ipynb #ff3b4d02
 def run_evaluation(dataset: str, root=None, models: str = "toy", segmenter: str = "clipseg", mapper: str = "embedding",

@@ -17,7 +17,7 @@ from fastcore.basics import patch
 from PIL import Image
 
 import avss
-from .core import (AutoSegConfig, AvssError, ImageLike, atomic_write, write_temp, load_image, get_device)
+from .core import (AutoSegConfig, AvssError, ImageLike, atomic_write, write_temp, load_image, get_device, resolve_dtype)
 from .models import BlipBundle, load_blip, REGISTRY
 from .encode import encode, clustering_features
 from .denoise import bboost_masks
@@ -68,8 +68,8 @@ def palette(n: int = 256) -> np.ndarray:
 # %% ../nbs/09_pipeline.ipynb #e1101a7f
 def overlay(image: Image.Image, label_map: np.ndarray, alpha: float = 0.55) -> Image.Image:
     "The image with each label's colour blended over it."
-    colours = Image.fromarray(palette()[np.asarray(label_map).clip(0, 255).astype(np.uint8)])   # uint8 throughout: O(H·W) bytes
-    return Image.blend(image.convert("RGB"), colours, alpha)
+    colours = label_png(np.asarray(label_map).clip(0, 255)).convert("RGB")   # palette lookup in PIL: bytes, no float maps
+    return Image.blend(image if image.mode == "RGB" else image.convert("RGB"), colours, alpha)
 
 def label_png(label_map: np.ndarray) -> Image.Image:
     "The label map as a palette ('P' mode) PNG image whose pixel values are the indices."
@@ -222,7 +222,7 @@ class AutoSeg:
                         device: str | None = None,            # auto, cpu, cuda, cuda:N; None: `config.device`
                         seed: int | None = None,              # seed of every random step; None: `config.seed`
                         config: AutoSegConfig | None = None,  # every setting; None: `AutoSegConfig()`
-                        dtype: str | None = None,             # encoder precision, fp32 or bf16; None: `config.dtype`
+                        dtype: str | None = None,             # precision of the weights and every stage: fp32, bf16, fp16; None: `config.dtype`
                         **seg_kwargs) -> AutoSeg:             # passed on to the segmenter
         "Load the models and the segmenter; the arguments given override the configuration, the others keep it."
         cfg = replace(config or AutoSegConfig())
@@ -230,7 +230,7 @@ class AutoSeg:
         cfg = replace(cfg, **{k: v for k, v in given.items() if v is not None})
         segmenter = segmenter or cfg.segment.backend
         dev = get_device(cfg.device)
-        blip = load_blip(_blip_ref(models), device=dev)
+        blip = load_blip(_blip_ref(models), device=dev, dtype=None if cfg.dtype == "fp32" else resolve_dtype(cfg.dtype))   # weights in that precision
         seg_kwargs.setdefault("dense_crf", cfg.segment.dense_crf)   # segmenters ignore the settings they do not have
         seg = get_segmenter(segmenter, models=models, device=dev, dtype=cfg.dtype, **seg_kwargs)
         cfg.segment = replace(cfg.segment, backend=segmenter)
