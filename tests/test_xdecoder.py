@@ -78,3 +78,18 @@ def test_autoseg_pipeline_with_xdecoder(cache):
     assert r.label_map.shape == (64, 80)
     named = r.label_map[r.label_map >= 0]
     assert named.size == 0 or named.max() < len(r.names)
+
+
+def test_cli_tiny_xdecoder(tmp_path):
+    "`avss segment IMG -o OUT --models tiny --segmenter xdecoder` exits 0 with a label map at the image's size."
+    import json, os, subprocess, sys
+    import numpy as np
+    from PIL import Image
+    src = tmp_path / "photo.jpg"
+    Image.fromarray(np.random.default_rng(1).integers(0, 256, (61, 83, 3), dtype=np.uint8)).save(src)
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PYTHONWARNINGS="ignore")
+    p = subprocess.run([str(Path(sys.executable).parent / "avss"), "segment", str(src), "-o", str(tmp_path / "out"), "--models", "tiny",
+                        "--segmenter", "xdecoder", "--device", "cpu", "-q"], capture_output=True, text=True, env=env, timeout=600)
+    assert p.returncode == 0 and "Traceback" not in p.stderr, p.stderr
+    assert Image.open(tmp_path / "out" / "photo.jpg.png").size == (83, 61)
+    assert json.loads((tmp_path / "out" / "photo.jpg.json").read_text())["settings"]["models"]["segmenter"] == "xdecoder"
