@@ -5,6 +5,7 @@
 # %% ../nbs/06_caption.ipynb #cea7b874
 from __future__ import annotations
 import re
+from contextlib import contextmanager
 from typing import Sequence
 
 import torch
@@ -16,7 +17,7 @@ from .encode import preprocess, patch_tokens, released_position_tables
 
 # %% auto #0
 __all__ = ['cluster_memory', 'labels_to_grid', 'enable_cross_attention_mask', 'prompt_ids', 'strip_prompt', 'generate_captions',
-           'masked_vit', 'local_memory', 'caption_clusters']
+           'masked_vit', 'local_memory', 'shared_memory_projections', 'caption_clusters']
 
 # %% ../nbs/06_caption.ipynb #24edcc78
 def _cluster_order(labels: torch.Tensor, ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -150,6 +151,22 @@ def _memories(bundle, image, labels, ids, cfg, tokens, dtype, encode_cfg=None):
         mems.append(local_memory(bundle, px, labels, ids, dtype, cfg.local_positions, table))
     return torch.cat([m for m, _ in mems], 1), torch.cat([k for _, k in mems], 1)
 
+# %% ../nbs/06_caption.ipynb #1fbf1cc7
+@contextmanager
+def shared_memory_projections(model, reps: int):
+    "While each memory of a batch is repeated `reps` times in a row, project it once in every cross-attention key and value."
+    if reps == 1:
+        yield; return
+    hooks = []
+    for name, m in model.named_modules():
+        if name.endswith("crossattention.self"):
+            for lin in (m.key, m.value):
+                hooks.append(lin.register_forward_pre_hook(lambda mod, args: (args[0][::reps], *args[1:])))
+                hooks.append(lin.register_forward_hook(lambda mod, args, out: out.repeat_interleave(reps, 0)))
+    try: yield
+    finally:
+        for h in hooks: h.remove()
+
 # %% ../nbs/06_caption.ipynb #70e38d6b
 def caption_clusters(bundle: BlipBundle,  # BLIP captioning model
                      image: ImageLike | None,  # the image (needed by "local"/"concat", or when `tokens` is None)
@@ -166,5 +183,6 @@ def caption_clusters(bundle: BlipBundle,  # BLIP captioning model
     ids = labels.unique().tolist()
     memory, mask = _memories(bundle, image, labels, ids, cfg, tokens, dtype, encode_cfg)
     reps = cfg.passes if cfg.do_sample else 1
-    texts = generate_captions(bundle, memory.repeat_interleave(reps, 0), mask.repeat_interleave(reps, 0), cfg, seed, dtype)
+    with shared_memory_projections(bundle.model, reps):   # each memory projected once for all its passes
+        texts = generate_captions(bundle, memory.repeat_interleave(reps, 0), mask.repeat_interleave(reps, 0), cfg, seed, dtype)
     return {c: texts[i * reps:(i + 1) * reps] * (cfg.passes // reps) for i, c in enumerate(ids)}

@@ -122,6 +122,10 @@ def _component(models, kind: str):
     if cfg.exists() and json.loads(cfg.read_text()).get("model_type") == kind: return p
     return "base"
 
+def _weights(dtype) -> torch.dtype | None:
+    "The dtype to load weights in: None (as stored, fp32) for fp32, else the run's precision."
+    return None if dtype in (None, "fp32", torch.float32) else resolve_dtype(dtype)
+
 # %% ../nbs/08_segment.ipynb #9a36f54f
 @register_segmenter("clipseg")
 class ClipSegSegmenter(Segmenter):
@@ -132,7 +136,7 @@ class ClipSegSegmenter(Segmenter):
     @classmethod
     def load(cls, models="base", device="cpu", dtype=None, **kwargs) -> ClipSegSegmenter:
         "CLIPSeg of the models set (base, large: CIDAS/clipseg-rd64-refined; tiny; toy) or folder."
-        return cls(load_clipseg(_component(models, "clipseg"), device=device), dtype=dtype or "fp32", **kwargs)
+        return cls(load_clipseg(_component(models, "clipseg"), device=device, dtype=_weights(dtype)), dtype=dtype or "fp32", **kwargs)
 
     def __call__(self, image, names, context=None) -> Segmentation:
         image = load_image(image); names = list(names)
@@ -244,7 +248,7 @@ class Sam3Segmenter(Segmenter):
     @classmethod
     def load(cls, models="base", device="cpu", dtype=None, **kwargs) -> Sam3Segmenter:
         "SAM 3 of the models set (base, large: facebook/sam3; tiny: the fixture) or folder."
-        return cls(load_sam3(_component(models, "sam3"), device=device), dtype=dtype or "fp32", **kwargs)
+        return cls(load_sam3(_component(models, "sam3"), device=device, dtype=_weights(dtype)), dtype=dtype or "fp32", **kwargs)
 
 # %% ../nbs/08_segment.ipynb #9f9e3b6a
 from fastcore.basics import patch
