@@ -11,13 +11,13 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .core import AutoSegConfig, CRFConfig, ImageLike, load_image, torch_threads
+from .core import AutoSegConfig, AvssError, CRFConfig, ImageLike, load_image, torch_threads
 from .cluster import multi_kmeans
 from .align import align_to_reference, vote, first_appearance
 
 # %% auto #0
-__all__ = ['gaussian_kernel', 'grid_colours', 'conv_crf', 'majority_filter', 'upsample_probs', 'dense_crf', 'BBoostMasks',
-           'denoise_maps', 'bboost_masks']
+__all__ = ['gaussian_kernel', 'grid_colours', 'conv_crf', 'majority_filter', 'upsample_probs', 'pydensecrf', 'dense_crf',
+           'BBoostMasks', 'denoise_maps', 'bboost_masks']
 
 # %% ../nbs/05_denoise.ipynb #07bf15e2
 def gaussian_kernel(size: int = 11, theta: float = 0.8) -> torch.Tensor:
@@ -126,17 +126,25 @@ def upsample_probs(probs: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
     return (P / P.sum(0, keepdim=True).clamp_min(1e-12)).permute(1, 2, 0)
 
 # %% ../nbs/05_denoise.ipynb #17537dd6
+def pydensecrf():
+    "The `pydensecrf` modules (densecrf, utils), or one line saying how to install them (the `[crf]` extra)."
+    try:
+        import pydensecrf.densecrf as dcrf
+        from pydensecrf import utils
+    except ImportError:
+        raise AvssError("the dense CRF needs pydensecrf2: pip install 'avss-autoseg[crf]' (or pip install pydensecrf2)") from None
+    return dcrf, utils
+
 def dense_crf(image: np.ndarray, probs: torch.Tensor, n_iter: int = 5, gauss_sxy: float = 3, gauss_compat: float = 3,
               bilateral_sxy: float = 80, bilateral_srgb: float = 13, bilateral_compat: float = 10) -> torch.Tensor:
     "Fully connected CRF (pydensecrf) on an image (H, W, 3) uint8 and probabilities (H, W, K) -> labels (H, W)."
-    import pydensecrf.densecrf as dcrf
-    from pydensecrf.utils import unary_from_softmax
+    dcrf, utils = pydensecrf()
     image = np.array(load_image(image), dtype=np.uint8, order="C")   # a writable copy: pydensecrf needs one
     P = torch.as_tensor(probs).float()
     H, W, K = P.shape
     if image.shape[:2] != (H, W): raise ValueError(f"probabilities {(H, W)} do not match the image {image.shape[:2]}")
     d = dcrf.DenseCRF2D(W, H, K)
-    d.setUnaryEnergy(np.ascontiguousarray(unary_from_softmax(P.permute(2, 0, 1).cpu().numpy())))
+    d.setUnaryEnergy(np.ascontiguousarray(utils.unary_from_softmax(P.permute(2, 0, 1).cpu().numpy())))
     d.addPairwiseGaussian(sxy=gauss_sxy, compat=gauss_compat)
     d.addPairwiseBilateral(sxy=bilateral_sxy, srgb=bilateral_srgb, rgbim=image, compat=bilateral_compat)
     Q = np.array(d.inference(n_iter)).reshape(K, H, W)

@@ -17,6 +17,7 @@ from PIL import Image
 from .core import AvssError, ImageLike, load_image, autocast, resolve_dtype
 from .models import REGISTRY, ClipSegBundle, Sam3Bundle, load_clipseg, load_sam3
 from .encode import preprocess
+from .denoise import dense_crf, pydensecrf
 
 # %% auto #0
 __all__ = ['UNLABELLED', 'SEGMENTERS', 'Instance', 'Segmentation', 'Segmenter', 'register_segmenter', 'get_segmenter',
@@ -165,7 +166,9 @@ def _fill_unnamed(clusters: torch.Tensor, named: dict[int, int]) -> dict[int, in
 @register_segmenter("clusters")
 class ClusterSegmenter(Segmenter):
     "Label the BBoost clusters themselves with their names; optionally refine with a pixel-level dense CRF."
-    def __init__(self, dense_crf: bool = False, **kwargs): self.dense_crf = dense_crf
+    def __init__(self, dense_crf: bool = False, **kwargs):
+        if dense_crf: pydensecrf()    # without the [crf] extra: one line now, not a traceback at the first image
+        self.dense_crf = dense_crf
 
     def __call__(self, image, names, context=None) -> Segmentation:
         image = load_image(image); names = list(names)
@@ -178,7 +181,6 @@ class ClusterSegmenter(Segmenter):
         onehot = F.one_hot(lut[clusters], len(names)).permute(2, 0, 1).float()   # (K, h, w)
         size = (image.height, image.width)
         if not self.dense_crf: return Segmentation(upsample_argmax(onehot, size), names, onehot)
-        from avss.denoise import dense_crf
         _, up = scores_to_labels(onehot, size)
         return Segmentation(dense_crf(np.asarray(image), up.permute(1, 2, 0).clamp(0.05, 0.95)), names, onehot)
 
