@@ -2,8 +2,8 @@
 
 d = { 'settings': { 'branch': 'main',
                 'doc_baseurl': '/avss',
-                'doc_host': 'https://example.org',
-                'git_url': 'https://example.org/avss',
+                'doc_host': 'https://avss-dev.github.io',
+                'git_url': 'https://github.com/avss-dev/avss',
                 'lib_path': 'avss'},
   'syms': { 'avss.align': { 'avss.align._match_scores': ('align.html#_match_scores', 'avss/align.py'),
                             'avss.align.align_to_reference': ('align.html#align_to_reference', 'avss/align.py'),
