@@ -27,7 +27,7 @@ system-deps:
 # torch is pinned and installed first: anything later that depends on torch then
 # finds it satisfied instead of pulling a multi-GB CUDA build (ENVIRONMENT.md). The pin lives only here and in
 # requirements.txt (the recipe of this venv: the package with every extra and the dev tools); the package itself
-# asks for torch>=2.4 (settings.ini), so `pip install avss-autoseg` keeps a user's own torch.
+# asks for torch>=2.6 (settings.ini), so `pip install avss-autoseg` keeps a user's own torch.
 $(STAMP): requirements.txt settings.ini setup.py
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check torch==2.13.0
