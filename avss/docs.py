@@ -7,7 +7,7 @@ from __future__ import annotations
 import inspect, json, os, re, shutil, subprocess, sys, tempfile
 from pathlib import Path
 
-from .core import AvssError
+from .core import AvssError, _cache_dir
 
 # %% auto #0
 __all__ = ['chapters', 'chapter_title', 'exported_module', 'page_notebook', 'api_markdown', 'stage', 'build']
@@ -141,9 +141,12 @@ def build(site_dir: Path | str = "_docs", root: Path | str = ".", config: str = 
     with tempfile.TemporaryDirectory(prefix="avss-docs-") as tmp:
         cfg = yaml.safe_load((root / config).read_text(encoding="utf-8"))
         cfg.update(docs_dir=str(Path(tmp) / "docs"), site_dir=str(site_dir), nav=stage(root, Path(tmp) / "docs"))
+        for p in cfg.get("plugins", []):   # mkdocs-jupyter's conversions, keyed by notebook content, kept between builds
+            if isinstance(p, dict) and "mkdocs-jupyter" in p:
+                p["mkdocs-jupyter"] = {"cache_dir": str(_cache_dir() / "mkdocs-jupyter"), **(p["mkdocs-jupyter"] or {})}
         (Path(tmp) / "mkdocs.yml").write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
         cmd = [sys.executable, "-m", "mkdocs", "build", "--clean", "-f", str(Path(tmp) / "mkdocs.yml")] + (["-q"] if quiet else [])
-        r = subprocess.run(cmd, capture_output=True, text=True)
+        r = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp)
         if r.returncode: raise AvssError(f"mkdocs build failed: {(r.stderr or r.stdout).strip()[-2000:]}")
     (site_dir / _MARK).write_text("built by avss.docs.build; the next build replaces this folder\n")
     return site_dir / "index.html"
