@@ -91,13 +91,13 @@ def api_markdown(module, chapter: str | None = None) -> str:
     for name in getattr(module, "__all__", []):
         obj = getattr(module, name, None)
         if inspect.isclass(obj):
-            lines += [f"## `class {name}{_signature(obj)}`", "", _doc(obj), ""]
+            lines += [f"## `{name}`", "", "```python", f"class {name}{_signature(obj)}", "```", "", _doc(obj), ""]
             for m, v in _methods(obj):
                 if isinstance(v, property): lines += [f"- `{name}.{m}` (property) {_doc(v.fget).splitlines()[0] if _doc(v.fget) else ''}"]
                 else: lines += [f"- `{name}.{m}{_signature(v)}`" + (f": {_doc(v).splitlines()[0]}" if _doc(v) else "")]
             lines += [""]
         elif callable(obj):
-            lines += [f"## `{name}{_signature(obj)}`", "", _doc(obj), ""]
+            lines += [f"## `{name}`", "", "```python", f"{name}{_signature(obj)}", "```", "", _doc(obj), ""]
         else:
             r = repr(obj)
             lines += [f"## `{name}`", "", f"`{type(obj).__name__}`" + (f": `{r}`" if len(r) <= 100 else ""), ""]
