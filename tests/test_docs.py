@@ -75,6 +75,9 @@ def test_index_and_chapter_render(site, browser):
     pages = [h for i, h in enumerate(pages) if h not in pages[:i]]
     expected = ["index.html"] + sorted(f"{p.stem}.html" for p in (ROOT / "nbs").glob("[0-9][0-9]*.ipynb"))  # 00_ < 00a_ < 01_
     assert pages == expected, pages
+    label = browser.execute_script(
+        "return document.querySelector('nav.md-nav--primary a.md-nav__link[href=\"05_denoise.html\"]').textContent.trim()")
+    assert label == "05 Denoise", label
     loaded = "return [...document.images].filter(i => i.complete && i.naturalWidth > 0).map(i => i.getAttribute('src'))"
     assert any(s.endswith("imgs/pipeline.png") for s in browser.execute_script(loaded))
 
