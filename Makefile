@@ -9,21 +9,25 @@ export TRANSFORMERS_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM = false
 export MPLBACKEND = Agg
 
-.PHONY: install system-deps demo bench test check-sync nbval pytests export clean-nbs readme
+.PHONY: install system-deps demo bench test check-sync nbval pytests export clean-nbs readme docs outputs
 
 install: system-deps $(STAMP)
 
 # WordNet 3.0 (the official vocabulary filter, the offline LAVE mapper) comes from Debian's packages; NLTK reads
-# them through avss.core.wordnet(). Installed when we can (root + apt-get); otherwise say what to install.
-SYSTEM_PKGS := wordnet-base wordnet-sense-index
+# them through avss.core.wordnet(). chromium + chromium-driver are the headless browser of the app's and the docs
+# site's browser tests. Installed when we can (root + apt-get); otherwise say what to install.
+SYSTEM_PKGS := wordnet-base wordnet-sense-index chromium chromium-driver
 system-deps:
-	@test -f /usr/share/wordnet/data.noun || test -n "$$AVSS_WORDNET_DIR" || { \
+	@{ { test -f /usr/share/wordnet/data.noun || test -n "$$AVSS_WORDNET_DIR"; } \
+	   && test -x /usr/bin/chromium && test -x /usr/bin/chromedriver; } || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PKGS)) >/dev/null; \
-	  else echo "note: WordNet 3.0 is missing; install it with: sudo apt-get install $(SYSTEM_PKGS)"; fi; }
+	  else echo "note: system packages missing; install them with: sudo apt-get install $(SYSTEM_PKGS)"; fi; }
 
 # torch is pinned and installed first: anything later that depends on torch then
-# finds it satisfied instead of pulling a multi-GB CUDA build (ENVIRONMENT.md).
+# finds it satisfied instead of pulling a multi-GB CUDA build (ENVIRONMENT.md). The pin lives only here and in
+# requirements.txt (the recipe of this venv: the package with every extra and the dev tools); the package itself
+# asks for torch>=2.6 (settings.ini), so `pip install avss-autoseg` keeps a user's own torch.
 $(STAMP): requirements.txt settings.ini setup.py
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check torch==2.13.0
@@ -61,3 +65,19 @@ clean-nbs: install
 readme: install
 	cd nbs && ../$(VENV)/bin/jupyter nbconvert --to markdown --no-input index.ipynb --output-dir .. --output README
 	sed -i 's#(\.\./imgs/#(imgs/#g' README.md
+
+# The docs site: every chapter rendered with the outputs stored in it (nothing is executed), an API page per module,
+# into $(DOCS_DIR) (mkdocs-material + mkdocs-jupyter; see nbs/18_docs.ipynb). tests/test_docs.py runs this target.
+DOCS_DIR ?= _docs
+docs: install
+	$(PY) -c 'import sys, avss.docs; avss.docs.build(sys.argv[1])' $(DOCS_DIR)
+
+# Re-execute every notebook in place so its stored outputs and figures are fresh (slow: minutes per chapter), then
+# clean them back to nbdev's layout. Run before `make docs` when chapters changed.
+NOTEBOOKS ?= nbs/index.ipynb $(sort $(wildcard nbs/[0-9]*.ipynb))
+outputs: install
+	cd nbs && for nb in $(notdir $(NOTEBOOKS)); do \
+	  echo "executing $$nb"; \
+	  ../$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=1800 "$$nb" || exit 1; \
+	done
+	$(VENV)/bin/nbdev_clean

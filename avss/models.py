@@ -4,11 +4,10 @@
 
 # %% ../nbs/01_models.ipynb #2d96baad
 from __future__ import annotations
-import json, os, socket, hashlib
+import json, os, hashlib
 from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
 
 import torch
 from transformers import (AutoTokenizer, BertTokenizer, CLIPTokenizer, BlipConfig, BlipForConditionalGeneration,
@@ -61,21 +60,26 @@ def _truthy(v) -> bool: return str(v).strip().lower() in ("1", "true", "yes", "o
 def _offline() -> bool: return _truthy(os.environ.get("HF_HUB_OFFLINE", "")) or _truthy(os.environ.get("TRANSFORMERS_OFFLINE", ""))
 
 def _hf_cache() -> Path:
-    if "HF_HUB_CACHE" in os.environ: return Path(os.environ["HF_HUB_CACHE"])
-    return Path(os.environ.get("HF_HOME", Path.home() / ".cache" / "huggingface")) / "hub"
+    "The hub cache folder as huggingface_hub finds it, read now (its `constants` are read once, at its import)."
+    from huggingface_hub import constants
+    if os.environ.get("HF_HUB_CACHE"): return Path(os.environ["HF_HUB_CACHE"]).expanduser()
+    if os.environ.get("HF_HOME"): return Path(os.environ["HF_HOME"]).expanduser() / "hub"
+    return Path(constants.HF_HUB_CACHE)
 
 def _hub_reachable(timeout: float = 3.0) -> bool:
-    url = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
-    try:
-        with socket.create_connection((url.hostname, url.port or 443), timeout=timeout): return True
-    except OSError: return False
+    "Does the hub's endpoint answer within `timeout` s? Asked through huggingface_hub's HTTP session (proxies honoured)."
+    from huggingface_hub import constants, get_session
+    try: get_session().head(os.environ.get("HF_ENDPOINT", constants.ENDPOINT), timeout=timeout)
+    except Exception: return False
+    return True
 
 # %% ../nbs/01_models.ipynb #003f2766
-def _cached_snapshot(repo_id: str) -> Path | None:
-    "The newest cached snapshot folder of `repo_id` holding a config.json, if any."
-    snaps = _hf_cache() / f"models--{repo_id.replace('/', '--')}" / "snapshots"
-    found = sorted((p for p in snaps.glob("*/config.json")), key=lambda p: p.stat().st_mtime) if snaps.is_dir() else []
-    return found[-1].parent if found else None
+def _cached_snapshot(repo_id: str, revision: str = "main") -> Path | None:
+    "The cached snapshot folder of `repo_id` that `revision` (refs/main by default) names, if it holds a config.json."
+    from huggingface_hub import try_to_load_from_cache
+    try: found = try_to_load_from_cache(repo_id, "config.json", cache_dir=_hf_cache(), revision=revision)
+    except ValueError: return None     # not a valid repository id (huggingface_hub's HFValidationError)
+    return Path(found).parent if isinstance(found, str) else None
 
 def resolve_checkpoint(ref: str | os.PathLike) -> tuple[str, bool]:
     "Return (what to pass to from_pretrained, local_files_only) for a folder or hub id, or raise ModelUnavailableError."
