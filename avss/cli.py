@@ -269,6 +269,10 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--batch-sizes", default="1,2,4,8", help="(default: 1,2,4,8)")
     b.add_argument("--device", default="auto", type=_device, help="auto | cpu | cuda | cuda:N (default: auto)")
     b.add_argument("-o", "--output", default="bench_out", metavar="OUT", help="folder for bench.json (default: bench_out)")
+    a = sub.add_parser("app", parents=[common], help="a web page (Gradio) that segments uploaded images; endpoint /segment")
+    a.add_argument("--port", type=_int_in(1, 65535), default=7860, help="(default: 7860)")
+    a.add_argument("--host", default="127.0.0.1", help="address to listen on; 0.0.0.0: every interface (default: 127.0.0.1)")
+    a.add_argument("--dtype", default=None, choices=["fp32", "bf16"], help="precision (default: fp32)")
     return p
 
 # %% ../nbs/10_cli.ipynb #bed291db
@@ -286,7 +290,9 @@ def main(argv: list[str] | None = None) -> int:
         from avss.pipeline import _blip_ref
         if hasattr(args, "models"): _blip_ref(args.models)   # a name or a folder, checked before any loading
         from avss.bench import bench_command
-        commands = {"segment": segment_command, "evaluate": evaluate_command, "demo": demo_command, "bench": bench_command}
+        from avss.app import app_command
+        commands = {"segment": segment_command, "evaluate": evaluate_command, "demo": demo_command, "bench": bench_command,
+                    "app": app_command}
         return commands[args.command](args)
     except AvssError as e:
         _err(str(e)); return 2
