@@ -47,7 +47,7 @@ def _header(models: str, autoseg: AutoSeg) -> str:
     toy = (" The toy models are avss's test harness, trained on the coloured shapes of its toy world: not the paper's models."
            if str(models) == "toy" else "")
     return (f"## avss: auto-vocabulary segmentation\nUpload an image: AutoSeg finds names for what is in it, with no class "
-            f"list, and segments it. Models: **{models}**, segmenter **{autoseg.segmenter.name}**, seed {autoseg.config.seed}.{toy}")
+            f"list, and segments it. Models: {models}, segmenter: {autoseg.segmenter.name}, seed: {autoseg.config.seed}.{toy}")
 
 def build_app(models: str = "toy", segmenter: str = "clipseg", device: str = "cpu", dtype: str | None = None,
               seed: int = 0, config: AutoSegConfig | None = None):
@@ -104,10 +104,10 @@ def _install_hint() -> str:
 # %% ../nbs/17_app.ipynb #4f28d9f1
 def app_command(args) -> int:
     "`avss app`: serve the app on --host:--port until Ctrl-C or SIGTERM; 2 (one line) when it cannot start."
+    if (why := port_problem(args.host, args.port)): print(f"avss: {why}", file=sys.stderr); return 2
     try: import gradio  # noqa: F401  (only this command needs it)
     except ImportError:
         print(f"avss: the web app needs gradio, which is not installed: {_install_hint()}", file=sys.stderr); return 2
-    if (why := port_problem(args.host, args.port)): print(f"avss: {why}", file=sys.stderr); return 2
     from avss.core import PRESETS
     app = build_app(args.models, args.segmenter, args.device, args.dtype, args.seed, PRESETS[args.preset]())
     try: app.launch(server_name=args.host, server_port=args.port, share=False, prevent_thread_lock=True, quiet=True, ssr_mode=False)
