@@ -5,7 +5,7 @@ The server is the installed `avss` script in a subprocess (toy models, a free po
 without it skips that test with the apt command, under CI=true it fails. AVSS_UPDATE_SCREENSHOT=1 writes the page's
 screenshot to imgs/app.png (the one the web app chapter shows).
 """
-import json, os, shutil, signal, socket, subprocess, sys, time, urllib.request
+import base64, io, json, os, shutil, signal, socket, subprocess, sys, time, urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -82,15 +82,11 @@ def server(started, busy, ref):
     "The url of the running server, once its page answers."
     proc, url, log = started
     deadline = time.monotonic() + 180
-    while True:
+    while f"avss app: toy models at {url}" not in _log(log):     # printed once it serves
         assert proc.poll() is None, f"avss app exited with {proc.returncode}:\n{_log(log)}"
-        try:
-            with urllib.request.urlopen(url, timeout=5) as r:
-                if r.status == 200: break
-        except OSError: pass
-        assert time.monotonic() < deadline, f"avss app did not answer within 180 s:\n{_log(log)}"
+        assert time.monotonic() < deadline, f"avss app did not start within 180 s:\n{_log(log)}"
         time.sleep(0.5)
-    assert f"avss app: toy models at {url}" in _log(log), _log(log)
+    with urllib.request.urlopen(url, timeout=30) as r: assert r.status == 200
     return url
 
 
@@ -147,6 +143,14 @@ def _requested(driver) -> list[str]:
     return urls
 
 
+def _shown_pixels(driver) -> np.ndarray:
+    "The RGB pixels of the overlay image as the page holds it (drawn into a canvas and read back)."
+    url = driver.execute_script("const i = document.querySelector('#overlay img'), c = document.createElement('canvas');"
+                                "c.width = i.naturalWidth; c.height = i.naturalHeight; c.getContext('2d').drawImage(i, 0, 0);"
+                                "return c.toDataURL('image/png')")
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGB"))
+
+
 def test_browser_upload(server, scene, ref, tmp):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
@@ -159,6 +163,7 @@ def test_browser_upload(server, scene, ref, tmp):
                                           "return i && i.complete && i.naturalWidth ? [i.naturalWidth, i.naturalHeight] : null")
         WebDriverWait(driver, 120).until(lambda d: size(d) and ref.vocabulary[0] in d.find_element(By.ID, "vocabulary").text)
         assert tuple(size(driver)) == ref.image.size
+        assert np.array_equal(_shown_pixels(driver), _expected_overlay(ref)), "the page shows another image than the overlay"
         table = driver.find_element(By.ID, "vocabulary").text
         assert all(name in table for name in ref.vocabulary), table
         downloads = driver.find_element(By.ID, "downloads").text.replace("\n", "")   # names are split into stem and suffix
