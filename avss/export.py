@@ -14,10 +14,11 @@ from fastcore.basics import patch
 from PIL import Image
 
 import avss
-from .core import AvssError, atomic_write, write_temp
+from .core import AvssError, atomic_write
+from . import pipeline
 from .segment import UNLABELLED
 from .pipeline import (AutoSegResult, OutputsExist, _committing, _png_bytes, _recorded_source, _sha256, label_png,
-                           output_paths, overlay, result_json, source_id)
+                       output_paths, overlay, result_json, source_id)
 
 # %% auto #0
 __all__ = ['FORMATS', 'DEFAULT_FORMATS', 'STATE_WORDS', 'ANNOTATIONS', 'REGISTRY', 'parse_formats', 'ClassList', 'load_classes',
@@ -284,7 +285,7 @@ def write_outputs(result: AutoSegResult, out_dir: Path, name: str, source: str |
     out_dir.mkdir(parents=True, exist_ok=True)
     temps = {}
     try:
-        for k, b in blobs.items(): temps[k] = write_temp(paths[k], b)
+        for k, b in blobs.items(): temps[k] = pipeline.write_temp(paths[k], b)    # the pipeline's, as save_result
         with _committing(out_dir):
             state, why = unit_state(out_dir, name, src, sha, formats, classes.scheme if classes else "vocabulary")
             if state == "foreign": raise AvssError(f"{why}: exists and was not written by avss; not replaced (move it away)")
