@@ -95,21 +95,23 @@ def _name_max(folder: Path) -> int:
     try: return os.pathconf(folder, "PC_NAME_MAX")
     except (OSError, ValueError, AttributeError): return 255
 
-def plan_outputs(files: list[Path], names: list[str], out: Path, overwrite: bool = False) -> tuple[list, list[str], int]:
+_HOLDS = {"other": "another image", "changed": "an earlier version of it", "relabelled": "it with other labels (another class list)"}
+
+def plan_outputs(files: list[Path], names: list[str], out: Path, overwrite: bool = False, formats=None, classes=None) -> tuple[list, list[str], int]:
     "([(file, name) to segment], one-line problems, number already done) for `files` writing into `out`."
-    from avss.pipeline import output_paths, source_id, unit_state
+    from avss.pipeline import output_paths, source_id
+    from avss.export import DEFAULT_FORMATS, unit_state
     todo, problems, done, limit = [], [], 0, _name_max(out)
     for f, name in zip(files, names):
         longest = output_paths(out, name)["overlay"].name
         if len(os.fsencode(longest)) > limit:
             problems.append(f"{f}: output name too long ({longest} is {len(os.fsencode(longest))} bytes, the limit is {limit})"); continue
-        try: state, why = unit_state(out, name, *source_id(f))
+        try: state, why = unit_state(out, name, *source_id(f), formats or DEFAULT_FORMATS, classes.scheme if classes else "vocabulary")
         except OSError as e: problems.append(f"{f}: cannot read ({e.strerror or e})"); continue
-        if state in ("new", "partial") or (overwrite and state in ("done", "changed", "other")): todo.append((f, name))
+        if state in ("new", "partial") or (overwrite and state in ("done", "changed", "other", "relabelled")): todo.append((f, name))
         elif state == "done": done += 1; _err(f"{f}: skipped, outputs exist (--overwrite to redo)")
         elif state == "foreign": problems.append(f"{f}: {why} exists and was not written by avss; not replaced (move it away)")
-        else: problems.append(f"{f}: {why} holds outputs of {'another image' if state == 'other' else 'an earlier version of it'}"
-                              "; not replaced (--overwrite to replace)")
+        else: problems.append(f"{f}: {why} holds outputs of {_HOLDS[state]}; not replaced (--overwrite to replace)")
     return todo, problems, done
 
 # %% ../nbs/10_cli.ipynb #e16c77ea
@@ -127,12 +129,14 @@ def _loaded(chunk: list, warn) -> list:
 
 def segment_files(files: list[Path], out: Path, models: str = "base", segmenter: str = "clipseg", device: str = "auto",
                   seed: int = 0, dtype: str = "fp32", overwrite: bool = False, quiet: bool = False, batch_size: int = 1,
-                  preset: str = "paper") -> int:
+                  preset: str = "paper", formats=None, classes=None) -> int:
     "Segment `files` into `out` (a checked folder) under the rules above, `batch_size` images at a time; return the exit status."
     from tqdm.auto import tqdm
-    from avss.pipeline import AutoSeg, OutputsExist, save_result
-    names = output_names(files)
-    todo, problems, done = plan_outputs(files, names, out, overwrite)
+    from avss.pipeline import AutoSeg, OutputsExist
+    from avss.export import DEFAULT_FORMATS, sync_coco, write_outputs
+    names, formats = output_names(files), formats or DEFAULT_FORMATS
+    if "coco" in formats: sync_coco(out, names, classes)    # annotations.json: the units already there, before any new one
+    todo, problems, done = plan_outputs(files, names, out, overwrite, formats, classes)
     for p in problems: _err(p)
     failed, written = [len(problems)], 0
     def fail(msg): failed[0] += 1; _err(msg)
@@ -147,7 +151,7 @@ def segment_files(files: list[Path], out: Path, models: str = "base", segmenter:
             except AvssError as e:
                 for f, _, _ in chunk: fail(f"{f}: {e}")
             for (f, name, _), r in zip(chunk, results):
-                try: save_result(r, out, name, source=f, overwrite=overwrite); written += 1
+                try: write_outputs(r, out, name, source=f, formats=formats, classes=classes, overwrite=overwrite); written += 1
                 except OutputsExist: done += 1; _err(f"{f}: skipped, another run has just written its outputs")
                 except AvssError as e: fail(str(e) if str(e).startswith(str(f)) else f"{f}: {e}")
                 except OSError as e:
@@ -163,13 +167,18 @@ def segment_files(files: list[Path], out: Path, models: str = "base", segmenter:
 # %% ../nbs/10_cli.ipynb #52f4f9c8
 def segment_command(args) -> int:
     "`avss segment`: check everything that can be checked, then `segment_files`."
+    from avss.export import parse_formats, load_classes, folder_coco
+    formats = parse_formats(args.format)
+    if args.mapper and not args.classes: raise AvssError("--mapper maps names onto --classes; give a classes file too")
+    classes = load_classes(args.classes, args.mapper or "embedding") if args.classes else None
     files, problems = collect_inputs(args.inputs)
     out = check_output_folder(args.output, args.inputs, files, output_names(files))
     check_writable(out)
     remove_stale_temps(out)
+    if "coco" in formats: folder_coco(out, classes)           # annotations.json/classes.json: ours, of these labels
     for p in problems: _err(p)
     status = segment_files(files, out, args.models, args.segmenter, args.device, args.seed, args.dtype, args.overwrite, args.quiet,
-                           args.batch_size, args.preset)
+                           args.batch_size, args.preset, formats, classes)
     return max(status, 1) if problems and status == 0 else status
 
 # %% ../nbs/10_cli.ipynb #f3b56d12
@@ -253,6 +262,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--overwrite", action="store_true", help="replace existing outputs of avss (never other files)")
     s.add_argument("--batch-size", type=_int_in(1), default=1, metavar="N",
                    help="images encoded together (the outputs are the same as one at a time; default: 1)")
+    s.add_argument("--format", default="png,json,overlay", metavar="F,F",
+                   help="png,json (always), overlay, coco: annotations.json for the folder (default: png,json,overlay)")
+    s.add_argument("--classes", default=None, metavar="FILE", help="your classes, one a line, the first the background: "
+                   "names are mapped onto them (LAVE) and PNG values are class ids")
+    s.add_argument("--mapper", default=None, metavar="M", help=f"with --classes: {' | '.join(mapper_names())} "
+                   "| llm:PATH (a local chat model) (default: embedding)")
     d = sub.add_parser("demo", parents=[common], help="segment a generated toy scene with the toy models (offline)")
     d.add_argument("-o", "--output", default="demo_out", metavar="OUT", help="output folder (default: demo_out)")
     e = sub.add_parser("evaluate", parents=[common], help="mIoU on a dataset, names mapped to classes by LAVE")
@@ -269,6 +284,10 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--batch-sizes", default="1,2,4,8", help="(default: 1,2,4,8)")
     b.add_argument("--device", default="auto", type=_device, help="auto | cpu | cuda | cuda:N (default: auto)")
     b.add_argument("-o", "--output", default="bench_out", metavar="OUT", help="folder for bench.json (default: bench_out)")
+    a = sub.add_parser("app", parents=[common], help="a web page (Gradio) that segments uploaded images; endpoint /segment")
+    a.add_argument("--port", type=_int_in(1, 65535), default=7860, help="(default: 7860)")
+    a.add_argument("--host", default="127.0.0.1", help="address to listen on; 0.0.0.0: every interface (default: 127.0.0.1)")
+    a.add_argument("--dtype", default=None, choices=["fp32", "bf16"], help="precision (default: fp32)")
     return p
 
 # %% ../nbs/10_cli.ipynb #bed291db
@@ -286,7 +305,9 @@ def main(argv: list[str] | None = None) -> int:
         from avss.pipeline import _blip_ref
         if hasattr(args, "models"): _blip_ref(args.models)   # a name or a folder, checked before any loading
         from avss.bench import bench_command
-        commands = {"segment": segment_command, "evaluate": evaluate_command, "demo": demo_command, "bench": bench_command}
+        from avss.app import app_command
+        commands = {"segment": segment_command, "evaluate": evaluate_command, "demo": demo_command, "bench": bench_command,
+                    "app": app_command}
         return commands[args.command](args)
     except AvssError as e:
         _err(str(e)); return 2

@@ -26,9 +26,9 @@ from .vocabulary import build_vocabulary
 from .segment import UNLABELLED, Segmenter, get_segmenter, instances_to_json
 
 # %% auto #0
-__all__ = ['SCHEMA_VERSION', 'AutoSegResult', 'palette', 'overlay', 'label_png', 'result_json', 'output_name', 'output_paths',
-           'source_id', 'unit_state', 'OutputsExist', 'save_result', 'AutoSeg', 'plot_result', 'plot_stages',
-           'explorer']
+__all__ = ['SCHEMA_VERSION', 'AutoSegResult', 'palette', 'overlay', 'label_png', 'name_anchors', 'result_json', 'output_name',
+           'output_paths', 'source_id', 'unit_state', 'OutputsExist', 'save_result', 'AutoSeg', 'plot_result',
+           'plot_stages', 'explorer']
 
 # %% ../nbs/09_pipeline.ipynb #90f3462a
 @dataclass
@@ -55,27 +55,50 @@ class AutoSegResult:
 
 # %% ../nbs/09_pipeline.ipynb #12f8a7f9
 def palette(n: int = 256) -> np.ndarray:
-    "A (n, 3) uint8 palette: distinct colours for the first 20 indices, then a deterministic spread; 255 is black."
-    base = np.array([[230, 25, 75], [60, 180, 75], [255, 225, 25], [0, 130, 200], [245, 130, 48], [145, 30, 180],
-                     [70, 240, 240], [240, 50, 230], [210, 245, 60], [250, 190, 212], [0, 128, 128], [220, 190, 255],
-                     [170, 110, 40], [255, 250, 200], [128, 0, 0], [170, 255, 195], [128, 128, 0], [255, 215, 180],
-                     [0, 0, 128], [128, 128, 128]], np.uint8)
-    rng = np.random.default_rng(12345)
-    pal = np.concatenate([base, rng.integers(40, 256, (max(n, 256) - len(base), 3), dtype=np.uint8)])[:n]
-    if n > UNLABELLED: pal[UNLABELLED] = 0
+    "The PASCAL VOC colour map, (n, 3) uint8: bit 3j + c of the index sets bit 7 - j of channel c (R, G, B)."
+    i, pal = np.arange(n), np.zeros((n, 3), np.uint8)
+    for j in range(8):
+        for c in range(3): pal[:, c] |= (((i >> (3 * j + c)) & 1) << (7 - j)).astype(np.uint8)
     return pal
 
 # %% ../nbs/09_pipeline.ipynb #e1101a7f
-def overlay(image: Image.Image, label_map: np.ndarray, alpha: float = 0.55) -> Image.Image:
-    "The image with each label's colour blended over it."
-    colours = label_png(np.asarray(label_map).clip(0, 255)).convert("RGB")   # palette lookup in PIL: bytes, no float maps
-    return Image.blend(image if image.mode == "RGB" else image.convert("RGB"), colours, alpha)
+def overlay(image: Image.Image, label_map: np.ndarray, alpha: float = 0.55, names: dict | Sequence[str] | None = None) -> Image.Image:
+    "The image with each label's colour blended over it (unlabelled pixels left as they are); with `names`, each region's name on it."
+    rgb = image if image.mode == "RGB" else image.convert("RGB")
+    lm = np.asarray(label_map).clip(0, 255).astype(np.uint8)
+    out = Image.blend(rgb, label_png(lm).convert("RGB"), alpha)   # palette lookup in PIL: bytes, no float maps
+    out.paste(rgb, mask=Image.fromarray(lm == UNLABELLED))
+    if names is not None: _write_names(out, lm, dict(enumerate(names)) if isinstance(names, (list, tuple)) else names)
+    return out
 
 def label_png(label_map: np.ndarray) -> Image.Image:
     "The label map as a palette ('P' mode) PNG image whose pixel values are the indices."
     im = Image.fromarray(label_map.astype(np.uint8), mode="P")
     im.putpalette(palette().ravel().tolist())
     return im
+
+# %% ../nbs/09_pipeline.ipynb #46bd1fa1
+def name_anchors(label_map: np.ndarray, values) -> dict[int, tuple[int, int]]:
+    "value -> (y, x): the pixel of each value's region farthest from its edge (on a map of at most 256 px a side)."
+    from scipy.ndimage import distance_transform_edt
+    step = max(1, max(label_map.shape) // 256)
+    small = np.asarray(label_map)[::step, ::step]
+    out = {}
+    for v in values:
+        depth = distance_transform_edt(np.pad(small == v, 1))[1:-1, 1:-1]
+        if depth.max() > 0: out[int(v)] = tuple(int(c) * step for c in np.unravel_index(depth.argmax(), depth.shape))
+    return out
+
+def _write_names(im: Image.Image, lm: np.ndarray, names: dict) -> None:
+    "Write names[v] in a box of v's colour at the deepest point of each region (imgviz draws the text)."
+    import imgviz
+    size = max(9, round(min(im.size) / 24))
+    pal = palette()
+    for v, (y, x) in name_anchors(lm, [v for v in np.unique(lm) if v != UNLABELLED and names.get(int(v))]).items():
+        text = str(names[v])
+        th, tw = imgviz.draw.text_size(text, size)
+        y0, x0 = min(max(0, y - th // 2), max(0, im.height - th - 2)), min(max(0, x - tw // 2), max(0, im.width - tw - 2))
+        imgviz.draw.text_in_rectangle_(im, "lt", text, size, background=tuple(int(c) for c in pal[v]), yx1=(y0, x0))
 
 # %% ../nbs/09_pipeline.ipynb #0b04f32d
 _SOURCE_KEY = "avss-source"   # PNG text chunk: the absolute path of the image a PNG was made from ("" if none)
