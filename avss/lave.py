@@ -334,6 +334,9 @@ def _pick(self: EmbeddingMapper, word: str, senses: Sequence, simc) -> tuple | N
     return None
 
 # %% ../nbs/12_lave.ipynb #6b6f3700
+_SHAPE_WORDS = _PARTITIVE | set("area surface strip section part top side edge range panel pane slab view scene bottom "
+                                "front back corner".split())
+
 @functools.lru_cache(maxsize=None)
 def _adjective_nouns(word: str) -> tuple:
     "Nouns an adjective is formed from ('grassy' -> grass, 'wooden' -> wood), physical senses only."
@@ -358,6 +361,8 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
     row = lambda c, rule, ev: {"name": name, "class": c, "rule": rule, "evidence": ev, "similarity": round(float(sim.max()), 4) if len(sim) else 0.0}
     if (hit := self.index.get(name)) is not None: return row(hit, "exact", hit)
     words = re.sub(r"[^\w\s-]", " ", str(name).lower()).split()
+    while len(words) > 1 and words[-1].endswith("ing") and wordnet().morphy(words[-1], "v") and not noun_senses(words[-1]):   # "woman walking": the walker
+        words = words[:-1]
     j = int(sim.argmax()) if len(sim) else 0
     simc = lambda c: sim[self._col[c]] if c in self._col else 0.5
     if len(words) == 1 and not noun_senses(words[0]) and len(words[0]) >= 6 and not (len(sim) and sim[j] >= self.t_embed):
@@ -374,8 +379,12 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
     for s in known[:1]:                                 # a part of a whole the dataset labels as the whole (Cityscapes: a facade)
         for h in s.part_holonyms():
             if self.anchor.get(h) in wholes: return row(self.anchor[h], "part", f"{s.name()} part of {h.name()}")
-    for w in reversed(words[:-1]):                      # the head names no class: a modifier may ("grassy area", "woman walking")
-        ms = noun_senses(w) or _adjective_nouns(w)
+    hw = wordnet().morphy(words[-1], "n") or words[-1]
+    part = lambda w: any(h in p.part_meronyms() for p in noun_senses(w)[:1] for h in head[:2])   # "tree branches"
+    for w in reversed(words[:-1] if not head or hw in _SHAPE_WORDS or part(words[-2]) else []):   # "grassy area", "woman walking", "pavement slabs":
+                                                        # the head is a shape or extent word, a part of the modifier, or
+                                                        # not a noun: the modifier decides
+        ms = [s for s in noun_senses(w) if s.lexname() not in ("noun.person", "noun.group")] or _adjective_nouns(w)
         if ms and (got := self._pick(w, ms, simc)) and got[0] != self.background:
             return row(got[0], "hypernym", f"modifier {w}: " + got[2])
     if known:
