@@ -217,7 +217,7 @@ _PART_OF_WHOLE = {"cityscapes": {"building", "car", "truck", "bus", "train", "mo
 _STOP = set("that which who whom whose for with used in on from by to having consisting as usually especially typically "
             "made where when esp or and often , ; ( :".split())
 _PARTITIVE = set("young kind type any one member variety line piece set group breed species form sort field area expanse "
-                 "patch stretch tract mass body".split())
+                 "patch stretch tract mass body side slope mound heap pile shore face front surface layer top edge bank".split())
 
 @functools.lru_cache(maxsize=None)
 def gloss_genus(s):
@@ -225,6 +225,7 @@ def gloss_genus(s):
     chunk = []
     for i, w in enumerate(re.findall(r"[a-z][a-z-]*|[,;(:]", s.definition().lower())):
         if w == "of" and chunk and chunk[-1] in _PARTITIVE: chunk = []; continue
+        if w in ("and", "or") and chunk and chunk[-1] in _PARTITIVE: chunk = []; continue   # "a mound or heap of snow"
         noun_so_far = bool(chunk) and bool(wordnet().synsets(chunk[-1], "n"))
         if w in ("and", "or") and chunk and not noun_so_far: continue            # "cultivated and mowed grass"
         if chunk and len(w) > 4 and w.endswith(("ing", "ed")) and not noun_so_far: chunk.append(w); continue
@@ -391,23 +392,7 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
         if sim[j] >= self.t_rescue: return row(self.classes[j], "embedding", self.descriptions[j])
         return row(self.background, "background", f"no class above {known[0].name()}")
     if len(sim) and sim[j] >= self.t_embed: return row(self.classes[j], "embedding", self.descriptions[j])
-    if len(words) == 1 and (comp := _compounds_of(words[0])):   # "labrador": WordNet knows labrador_retriever
-        if got := self._pick(words[0], comp, simc): return row(got[0], "hypernym", "compound: " + got[2])
-    if len(sim) and sim[j] >= self.t_embed: return row(self.classes[j], "embedding", self.descriptions[j])
     return row(self.background, "background", "not in WordNet; nearest: " + (self.descriptions[j] if len(sim) else "-"))
-
-@functools.lru_cache(maxsize=None)
-def _compounds_of(word: str) -> tuple:
-    "Physical senses of the WordNet compounds that begin with an unknown word ('labrador' -> labrador_retriever)."
-    if len(word) < 4: return ()
-    return tuple(s for l in sorted(_compound_index().get(word, ())) for s in _physical(wordnet().synsets(l, "n"))[:1])
-
-@functools.lru_cache(maxsize=None)
-def _compound_index() -> dict:
-    out = {}
-    for l in wordnet().all_lemma_names("n"):
-        if "_" in l: out.setdefault(l.split("_")[0].lower(), []).append(l)
-    return out
 
 @patch
 def explain(self: EmbeddingMapper, names: Sequence[str]) -> list[dict]:
