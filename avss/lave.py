@@ -217,7 +217,7 @@ _PART_OF_WHOLE = {"cityscapes": {"building", "car", "truck", "bus", "train", "mo
 _STOP = set("that which who whom whose for with used in on from by to having consisting as usually especially typically "
             "made where when esp or and often , ; ( :".split())
 _PARTITIVE = set("young kind type any one member variety line piece set group breed species form sort field area expanse "
-                 "patch stretch tract mass body side slope mound heap pile shore face front surface layer top edge bank".split())
+                 "patch stretch tract mass body side slope face front surface layer top edge bank".split())
 
 @functools.lru_cache(maxsize=None)
 def gloss_genus(s):
@@ -225,7 +225,7 @@ def gloss_genus(s):
     chunk = []
     for i, w in enumerate(re.findall(r"[a-z][a-z-]*|[,;(:]", s.definition().lower())):
         if w == "of" and chunk and chunk[-1] in _PARTITIVE: chunk = []; continue
-        if w in ("and", "or") and chunk and chunk[-1] in _PARTITIVE: chunk = []; continue   # "a mound or heap of snow"
+        if w in ("and", "or") and chunk and chunk[-1] in _PARTITIVE: chunk = []; continue   # "the side or slope of a hill"
         noun_so_far = bool(chunk) and bool(wordnet().synsets(chunk[-1], "n"))
         if w in ("and", "or") and chunk and not noun_so_far: continue            # "cultivated and mowed grass"
         if chunk and len(w) > 4 and w.endswith(("ing", "ed")) and not noun_so_far: chunk.append(w); continue
