@@ -18,8 +18,8 @@ from .datasets import (readable, VOC_CLASSES, CONTEXT59_CLASSES, CONTEXT459_CLAS
 # %% auto #0
 __all__ = ['LAVE_PROMPT', 'MAPPERS', 'name_key', 'ClassIndex', 'convention_of', 'lave_prompt', 'parse_reply',
            'parse_reply_official', 'ExactMapper', 'sentence_model', 'embed', 'noun_senses', 'class_synsets',
-           'gloss_genus', 'EmbeddingMapper', 'mapping_table', 'LLMMapper', 'register_mapper', 'mapper_names',
-           'make_mapper']
+           'gloss_genus', 'sense_costs', 'EmbeddingMapper', 'mapping_table', 'LLMMapper', 'register_mapper',
+           'mapper_names', 'make_mapper']
 
 # %% ../nbs/12_lave.ipynb #709dc2a9
 def name_key(s: str) -> str:
@@ -114,7 +114,7 @@ def embed(texts: Sequence[str]) -> np.ndarray:
 # %% ../nbs/12_lave.ipynb #8b72e302
 _LEXNAME_COST = {"noun.artifact": 0, "noun.animal": 0, "noun.plant": 0, "noun.person": 3, "noun.food": 0, "noun.object": 0,
                  "noun.substance": 0, "noun.Tops": 0, "noun.location": 1, "noun.body": 2, "noun.group": 3,
-                 "noun.phenomenon": 1, "noun.shape": 2}   # physical lexnames; a non-first person/group sense is a long shot
+                 "noun.phenomenon": 1, "noun.shape": 2}   # physical lexnames; a person/group sense is a long shot unless it is the word's meaning
 _PREFER = {"noun.substance": 1, "noun.Tops": 1, "noun.location": 1, "noun.body": 2, "noun.group": 2, "noun.phenomenon": 2,
            "noun.shape": 3}                               # for a class name: which physical sense to read it as
 
@@ -217,7 +217,7 @@ _PART_OF_WHOLE = {"cityscapes": {"building", "car", "truck", "bus", "train", "mo
 _STOP = set("that which who whom whose for with used in on from by to having consisting as usually especially typically "
             "made where when esp or and often , ; ( :".split())
 _PARTITIVE = set("young kind type any one member variety line piece set group breed species form sort field area expanse "
-                 "patch stretch tract mass body".split())
+                 "patch stretch tract mass body side slope face front surface layer top edge bank".split())
 
 @functools.lru_cache(maxsize=None)
 def gloss_genus(s):
@@ -225,6 +225,7 @@ def gloss_genus(s):
     chunk = []
     for i, w in enumerate(re.findall(r"[a-z][a-z-]*|[,;(:]", s.definition().lower())):
         if w == "of" and chunk and chunk[-1] in _PARTITIVE: chunk = []; continue
+        if w in ("and", "or") and chunk and chunk[-1] in _PARTITIVE: chunk = []; continue   # "the side or slope of a hill"
         noun_so_far = bool(chunk) and bool(wordnet().synsets(chunk[-1], "n"))
         if w in ("and", "or") and chunk and not noun_so_far: continue            # "cultivated and mowed grass"
         if chunk and len(w) > 4 and w.endswith(("ing", "ed")) and not noun_so_far: chunk.append(w); continue
@@ -245,16 +246,44 @@ def _closure(s, max_depth: int = 12) -> dict:
         for h in frontier: dist.setdefault(h, d)
     return dist
 
+# %% ../nbs/12_lave.ipynb #ba8e1aa2
+_MATERIAL = ("material.n.01", "substance.n.01", "substance.n.07")
+
+@functools.lru_cache(maxsize=None)
+def _count(s, word: str) -> int:
+    "How often `word` was tagged with sense `s` (WordNet's sense index; 0 when unknown)."
+    return sum(l.count() for l in s.lemmas() if l.name().lower() in (word, word.replace(" ", "_")))
+
+def _is_material(s) -> bool: return any(h.name() in _MATERIAL for h in _closure(s))
+
+@functools.lru_cache(maxsize=None)
+def sense_costs(word: str, senses: tuple) -> tuple:
+    """How unlikely each sense is as the *visible thing* a captioner named, in WordNet's order: rank cost comes later;
+    here the lexname cost, +1 for a sense never seen in the sense index when another was seen 3+ times ("box" the
+    shrub), +1 for a material reading when the word also names an object ("birch" the wood vs the tree), and the person
+    cost waived for a first sense only when the word is a person word (tagged as such, or no other physical sense)."""
+    counts = [_count(s, word) for s in senses]
+    kinds = [s.lexname() for s in senses]
+    objects = any(not _is_material(s) and k in ("noun.artifact", "noun.animal", "noun.plant", "noun.object") for s, k in zip(senses, kinds))
+    out = []
+    for r, (s, k, n) in enumerate(zip(senses, kinds, counts)):
+        c = _LEXNAME_COST[k]
+        if k == "noun.person" and r == 0 and (n > 0 or all(x in ("noun.person", "noun.group") for x in kinds)): c = 0
+        if n == 0 and max(counts) >= 3: c += 1
+        if objects and k in ("noun.substance", "noun.plant", "noun.food", "noun.artifact") and _is_material(s): c += 1
+        out.append(c)
+    return tuple(out)
+
 # %% ../nbs/12_lave.ipynb #3cba1cef
 class EmbeddingMapper:
     "Offline LAVE: WordNet synonyms, hypernyms and glosses, weighed and backed up by sentence-embedding similarity."
     def __init__(self, classes: Sequence[str], background: str = "background", convention: str | None = None,
                  max_senses: int = 5, rank_cost: float = 0.5, sim_weight: float = 8.0, max_cost: float = 3.0,
-                 t_rescue: float = 0.65, t_embed: float = 0.4):
+                 t_rescue: float = 0.65, t_embed: float = 0.5, wsd_margin: float = 0.2):
         self.classes, self.background, self.index = list(classes), background, ClassIndex(classes, background)
         self.convention = convention if convention is not None else convention_of(self.classes)
         self.max_senses, self.rank_cost, self.sim_weight, self.max_cost = max_senses, rank_cost, sim_weight, max_cost
-        self.t_rescue, self.t_embed = t_rescue, t_embed
+        self.t_rescue, self.t_embed, self.wsd_margin = t_rescue, t_embed, wsd_margin
         self.anchor = {}                                 # synset -> class (or background)
         for c in self.classes:
             for s in class_synsets(c if (c in _SENSES or ", " in c) else readable(c)):
@@ -280,47 +309,88 @@ def similarities(self: EmbeddingMapper, names: Sequence[str]) -> np.ndarray:
     return embed(list(names)) @ self._desc_emb.T
 
 @patch
-def proposals(self: EmbeddingMapper, senses: Sequence) -> list[tuple]:
-    "(class, distance + lexname cost, sense rank, sense cost, evidence) for every anchor above each sense or its gloss genus."
+def proposals(self: EmbeddingMapper, word: str, senses: Sequence) -> list[tuple]:
+    "(class, distance, sense cost, evidence) for every anchor above each sense of `word` or above its gloss genus."
+    senses = tuple(senses[:self.max_senses])
     out = []
-    for r, sense in enumerate(senses[:self.max_senses]):
-        lc = 0 if r == 0 and sense.lexname() == "noun.person" else _LEXNAME_COST[sense.lexname()]
+    for r, (sense, lc) in enumerate(zip(senses, sense_costs(word, senses))):
         g = gloss_genus(sense)
         for start, off, ev in [(sense, 0, sense.name())] + ([(g, 1, f"{sense.name()} ~gloss~ {g.name()}")] if g not in (None, sense) else []):
             for h, d in _closure(start).items():
-                if h in self.anchor: out.append((self.anchor[h], d + off + lc, r, lc + self.rank_cost * r, ev + (f" > {h.name()}" if h != start else "")))
+                if h in self.anchor: out.append((self.anchor[h], d + off, lc + self.rank_cost * r, ev + (f" > {h.name()}" if h != start else "")))
     return out
 
+@patch
+def _pick(self: EmbeddingMapper, word: str, senses: Sequence, simc) -> tuple | None:
+    "(class, rule, evidence) by the cheapest proposal above `senses` (a distance-0 anchor first), or None."
+    key = (word, tuple(senses), self.max_senses, self.rank_cost)
+    if key not in self._cands: self._cands[key] = self.proposals(word, senses)
+    cands = [t for t in self._cands[key] if t[2] <= self.max_cost]
+    if same := [t for t in cands if t[1] == 0]:        # the sense itself is an anchor: a synonym
+        c, _, _, ev = min(same, key=lambda t: t[2] - self.sim_weight * simc(t[0]))
+        return c, "synonym", ev
+    if cands:
+        c, _, _, ev = min(cands, key=lambda t: t[1] + t[2] - self.sim_weight * simc(t[0]))
+        return c, "hypernym", ev
+    return None
+
 # %% ../nbs/12_lave.ipynb #6b6f3700
+_SHAPE_WORDS = _PARTITIVE | set("area surface strip section part top side edge range panel pane slab view scene bottom "
+                                "front back corner".split())
+
+@functools.lru_cache(maxsize=None)
+def _adjective_nouns(word: str) -> tuple:
+    "Nouns an adjective is formed from ('grassy' -> grass, 'wooden' -> wood), physical senses only."
+    out = []
+    for s in wordnet().synsets(word, "a") + wordnet().synsets(word, "s"):
+        for l in s.lemmas():
+            for r in l.derivationally_related_forms() + l.pertainyms():
+                if r.synset().pos() == "n" and _physical([r.synset()]): out.append(r.synset())
+    return tuple(dict.fromkeys(out))
+
+@patch
+def _by_sense_gloss(self: EmbeddingMapper, name: str, senses: Sequence) -> tuple:
+    "A compound's head senses with the one whose gloss is clearly closest to the whole name first ('baseball bat': the club)."
+    if len(senses) < 2: return tuple(senses)
+    sims = embed([name])[0] @ embed([f"{s.lemma_names()[0].replace('_', ' ')}: {s.definition()}" for s in senses]).T
+    best = int(sims.argmax())
+    if sims[best] < sims[0] + self.wsd_margin: return tuple(senses)
+    return (senses[best],) + tuple(s for i, s in enumerate(senses) if i != best)
+
 @patch
 def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
     row = lambda c, rule, ev: {"name": name, "class": c, "rule": rule, "evidence": ev, "similarity": round(float(sim.max()), 4) if len(sim) else 0.0}
     if (hit := self.index.get(name)) is not None: return row(hit, "exact", hit)
     words = re.sub(r"[^\w\s-]", " ", str(name).lower()).split()
-    senses, via_head = noun_senses(" ".join(words)), False
-    if not senses and len(words) > 1: senses, via_head = noun_senses(words[-1]), True
+    while len(words) > 1 and words[-1].endswith("ing") and wordnet().morphy(words[-1], "v") and not noun_senses(words[-1]):   # "woman walking": the walker
+        words = words[:-1]
     j = int(sim.argmax()) if len(sim) else 0
-    if senses:
-        key = (name, self.max_senses, self.rank_cost)
-        if key not in self._cands: self._cands[key] = self.proposals(senses)
-        cands = [t for t in self._cands[key] if t[3] <= self.max_cost]
-        if not cands and len(words) > 1 and not via_head and (head := noun_senses(words[-1])):   # "grassy field": the head
-            hkey = (words[-1], self.max_senses, self.rank_cost)
-            if hkey not in self._cands: self._cands[hkey] = self.proposals(head)
-            cands, via_head = [t for t in self._cands[hkey] if t[3] <= self.max_cost], True
-        simc = lambda c: sim[self._col[c]] if c in self._col else 0.5
-        if same := [t for t in cands if " " not in t[4]]:   # evidence is the bare synset: distance 0, not via a gloss
-            c, _, r, _, ev = min(same, key=lambda t: self.rank_cost * t[2] - self.sim_weight * simc(t[0]))
-            return row(c, "synonym" if not via_head else "hypernym", ev)
-        if cands:
-            c, d, r, _, ev = min(cands, key=lambda t: t[1] + self.rank_cost * t[2] - self.sim_weight * simc(t[0]))
-            return row(c, "hypernym", ev)
-        wholes = _PART_OF_WHOLE.get(self.convention, set())
-        parts = [(self.anchor[h], f"{senses[0].name()} part of {h.name()}") for h in senses[0].part_holonyms()
-                 if self.anchor.get(h) in wholes]
-        if parts: return row(*parts[0][:1], "part", parts[0][1])
+    simc = lambda c: sim[self._col[c]] if c in self._col else 0.5
+    if len(words) == 1 and not noun_senses(words[0]) and len(words[0]) >= 6 and not (len(sim) and sim[j] >= self.t_embed):
+        # an unknown word the embedding cannot place may be two nouns written as one ("townhouse")
+        splits = [(words[0][:i], words[0][i:]) for i in range(3, len(words[0]) - 2)]
+        words = next(([a, b] for a, b in splits if noun_senses(a) and noun_senses(b)), words)
+    senses = noun_senses(" ".join(words))
+    if senses and (got := self._pick(" ".join(words), senses, simc)): return row(*got)
+    head = ()
+    if len(words) > 1 and (head := self._by_sense_gloss(name, noun_senses(words[-1]))):
+        if got := self._pick(words[-1], head, simc): return row(got[0], "hypernym", "head: " + got[2])
+    known = senses or head
+    wholes = _PART_OF_WHOLE.get(self.convention, set())
+    for s in known[:1]:                                 # a part of a whole the dataset labels as the whole (Cityscapes: a facade)
+        for h in s.part_holonyms():
+            if self.anchor.get(h) in wholes: return row(self.anchor[h], "part", f"{s.name()} part of {h.name()}")
+    hw = wordnet().morphy(words[-1], "n") or words[-1]
+    part = lambda w: any(h in p.part_meronyms() for p in noun_senses(w)[:1] for h in head[:2])   # "tree branches"
+    for w in reversed(words[:-1] if not head or hw in _SHAPE_WORDS or part(words[-2]) else []):   # "grassy area", "woman walking", "pavement slabs":
+                                                        # the head is a shape or extent word, a part of the modifier, or
+                                                        # not a noun: the modifier decides
+        ms = [s for s in noun_senses(w) if s.lexname() not in ("noun.person", "noun.group")] or _adjective_nouns(w)
+        if ms and (got := self._pick(w, ms, simc)) and got[0] != self.background:
+            return row(got[0], "hypernym", f"modifier {w}: " + got[2])
+    if known:
         if sim[j] >= self.t_rescue: return row(self.classes[j], "embedding", self.descriptions[j])
-        return row(self.background, "background", f"no class above {senses[0].name()}")
+        return row(self.background, "background", f"no class above {known[0].name()}")
     if len(sim) and sim[j] >= self.t_embed: return row(self.classes[j], "embedding", self.descriptions[j])
     return row(self.background, "background", "not in WordNet; nearest: " + (self.descriptions[j] if len(sim) else "-"))
 

@@ -40,6 +40,30 @@ def test_mapper_on_any_class_list():
                                                               "cloud": "none"}
 
 
+def test_sense_costs_and_compounds():
+    "Visible senses first (the tree, not the wood; the mat, not the weakling), compounds read through head or modifier."
+    ade = EmbeddingMapper(ADE150_CLASSES, background="background")
+    rows = {r["name"]: r for r in ade.explain(["birch", "woman walking", "rocky area", "mountainside", "cat sleeping"])}
+    assert {n: r["class"] for n, r in rows.items()} == {"birch": "tree", "woman walking": "person", "rocky area": "rock",
+                                                        "mountainside": "mountain", "cat sleeping": "animal"}
+    assert rows["rocky area"]["evidence"].startswith("modifier rocky") and "gloss" in rows["mountainside"]["evidence"]
+    assert EmbeddingMapper(CONTEXT59_CLASSES).map(["oak"]) == {"oak": "tree"}   # not the wood (Context-59 has a wood class)
+    cs = EmbeddingMapper(CITYSCAPES_CLASSES, background="background")
+    assert cs.map(["grassy area", "tree trunk", "bus stop"]) == {"grassy area": "terrain", "tree trunk": "vegetation",
+                                                                "bus stop": "background"}   # a stop is no bus
+
+
+def test_unseen_names_level(tmp_path):
+    "The chapter's outside check in small: its unseen names for the three lists an outside check uses, at the level reached."
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]/"nbs"/"data"/"lave"
+    for name, classes in (("ade150", ADE150_CLASSES), ("cityscapes", CITYSCAPES_CLASSES), ("context59", CONTEXT59_CLASSES)):
+        pairs = [l.rstrip("\n").split("\t") for l in open(root/f"unseen_{name}.tsv", encoding="utf-8") if not l.startswith("#")]
+        got = EmbeddingMapper(classes, background="background").map([n for n, _ in pairs])
+        acc = sum(got[n] == c for n, c in pairs) / len(pairs)
+        assert acc >= 0.8, (name, acc)
+
+
 def test_parse_reply_official():
     assert parse_reply_official("'horse' or 'cow'", "calf", VOC_CLASSES) == "cow"        # class order, deterministic
     assert parse_reply_official("'a' 'sheep' 'cow' 'horse' 'dog'", "lamb", VOC_CLASSES) == "background"
