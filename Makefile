@@ -42,8 +42,10 @@ demo: install
 bench: install
 	$(VENV)/bin/avss bench --quick -o bench_out
 
-# The test suite: library in sync with the notebooks, every notebook, then tests/.
-test: install check-sync nbval pytests
+# The test suite: library in sync with the notebooks, then every notebook and tests/ side by side (two jobs: most of
+# the time goes to single-threaded work such as starting the `avss` command; each job's output is printed whole).
+test: install check-sync
+	$(MAKE) --no-print-directory -j2 --output-sync=target nbval pytests
 
 # avss/ must be exactly what the notebooks export (never edit avss/ by hand).
 check-sync: install
