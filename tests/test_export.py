@@ -77,21 +77,26 @@ def test_classes_give_class_ids_the_same_every_run(folders):
         assert p.returncode == 0, p.stderr
         coco_matches_pngs(out)
         runs.append(out)
+    mapped = set()
     for name in ("scene3.png", "scene4.png"):
         a, b = (np.asarray(Image.open(o / f"{name}.png")) for o in runs)
         assert set(np.unique(a).tolist()) <= {0, 1, 2, 3, 255} and (a == b).all()
         info = json.loads((runs[0] / f"{name}.json").read_text())
         assert {r["name"] for r in info["mapping"]} == set(info["vocabulary"])
         assert all(info["labels"]["classes"][r["class"]] == r["class_name"] and r["rule"] for r in info["mapping"])
+        for c in range(4):       # each class holds exactly the pixels of the names mapped onto it (pixel_share: per name)
+            want = sum(info["pixel_share"][r["name"]] for r in info["mapping"] if r["class"] == c)
+            assert abs((a == c).mean() - want) < 1e-5, (name, c)
+        mapped |= {r["class"] for r in info["mapping"] if info["pixel_share"][r["name"]] > 0}
+    assert len(mapped) >= 2, mapped          # the scenes exercise the mapping: names land on more than one class
     cats = [json.loads((o / "annotations.json").read_text())["categories"] for o in runs]
     assert cats[0] == cats[1] == [{"id": i, "name": n, "supercategory": ""} for i, n in enumerate(["background", "water", "grass", "sky"])]
     p = segment(d / "in", "-o", runs[0], *ALL)                        # auto-vocabulary into a folder of classes: refused
     assert p.returncode == 2 and p.stderr.count("\n") == 1 and "classes.json" in p.stderr
 
 
-@pytest.mark.parametrize("text", ["# only a comment\n\n", "background\nsky\nSky\n"])
-def test_bad_classes_file_is_one_line(folders, tmp_path, text):
-    f = tmp_path / "bad.txt"; f.write_text(text)
+def test_bad_classes_file_is_one_line(folders, tmp_path):     # (every kind of bad file: 10a_export, load_classes)
+    f = tmp_path / "bad.txt"; f.write_text("background\nsky\nSky\n")
     p = segment(folders / "in", "-o", tmp_path / "out", "--classes", f)
     assert p.returncode == 2 and p.stderr.count("\n") == 1 and str(f) in p.stderr and "Traceback" not in p.stderr
     assert not (tmp_path / "out").exists()
