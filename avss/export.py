@@ -34,6 +34,9 @@ def parse_formats(formats: str | Sequence[str]) -> tuple[str, ...]:
     items = [s.strip().lower() for s in (formats.split(",") if isinstance(formats, str) else formats) if s.strip()]
     if bad := [s for s in items if s not in FORMATS]: raise AvssError(f"--format: unknown format {bad[0]!r}; choose from {','.join(FORMATS)}")
     if not {"png", "json"} <= set(items): raise AvssError("--format must include png and json (the labels and their record); add overlay and/or coco")
+    if "coco" in items:
+        try: import pycocotools.mask  # noqa: F401  (checked now, before any model loads)
+        except ImportError: raise AvssError("--format coco needs pycocotools: pip install 'avss-autoseg[export]' (or pip install pycocotools)") from None
     return tuple(f for f in FORMATS if f in items)
 
 # %% ../nbs/10a_export.ipynb #f69d85cd

@@ -194,7 +194,7 @@ def save_result(r: AutoSegResult, out_dir: Path, name: str, source: str | os.Pat
     "Write NAME.png, NAME_overlay.png and NAME.json into `out_dir` as one unit (see the rules above)."
     out_dir, paths = Path(out_dir), output_paths(out_dir, name)
     src, sha = source_id(source)
-    blobs = {"png": _png_bytes(label_png(r.label_map), src), "overlay": _png_bytes(overlay(r.image, r.label_map), src)}
+    blobs = {"png": _png_bytes(label_png(r.label_map), src), "overlay": _png_bytes(overlay(r.image, r.label_map, names=r.vocabulary), src)}
     info = {**result_json(r, None if source is None else str(source)), "source": {"path": src, "sha256": sha},
             "files": {k: {"name": paths[k].name, "sha256": _sha256(b)} for k, b in blobs.items()}}
     blobs["json"] = (json.dumps(info, indent=1) + "\n").encode()
