@@ -211,6 +211,7 @@ _CONVENTIONS["ade847"] = {"house": _CONVENTIONS["ade150"]["house"], "plant": ["h
                           "streetlight": ["lamppost.n.01"], "bookcase": ["bookshelf.n.01"], "ottoman": ["footstool.n.01"],
                           "minibike": ["motorcycle.n.01", "motor_scooter.n.01"], "hen": ["chicken.n.02"],
                           "train": ["locomotive.n.01"], "blanket": ["quilt.n.01"]}
+_SUPERSET = {"context59": CONTEXT459_CLASSES}   # the full list a benchmark keeps a subset of; the rest is background
 _PART_OF_WHOLE = {"cityscapes": {"building", "car", "truck", "bus", "train", "motorcycle", "bicycle"}}   # parts labelled as the whole
 
 # %% ../nbs/12_lave.ipynb #ca123c9e
@@ -300,6 +301,7 @@ class EmbeddingMapper:
         self.descriptions = [readable(c) + (f": {own[c].definition()}" if c in own else "") for c in self.classes]
         self._col = {c: i for i, c in enumerate(self.classes)}
         self._desc_emb, self._cands = None, {}
+        self._full = ClassIndex(_SUPERSET[self.convention], background) if self.convention in _SUPERSET else None
 
 # %% ../nbs/12_lave.ipynb #b9103ce6
 @patch
@@ -399,7 +401,16 @@ def explain(self: EmbeddingMapper, names: Sequence[str]) -> list[dict]:
     "One row per unique name: `name`, `class`, `rule` (exact|synonym|hypernym|part|embedding|background), `evidence`, `similarity`."
     names = list(dict.fromkeys(names))
     sims = self.similarities(names) if names else np.zeros((0, len(self.classes)))
-    return [self._decide(n, s) for n, s in zip(names, sims)]
+    return [self._dropped(n) or self._decide(n, s) for n, s in zip(names, sims)]
+
+@patch
+def _dropped(self: EmbeddingMapper, name: str) -> dict | None:
+    "A background row when `name` (or its singular) is a class of the full list that this subset benchmark drops, else None."
+    if self._full is None or self.index.get(name) is not None: return None
+    for v in (name, wordnet().morphy(str(name).lower().replace(" ", "_"), "n") or ""):
+        if (c := self._full.get(v.replace("_", " "))) is not None and c != self.background and self.index.get(c) is None:
+            return {"name": name, "class": self.background, "rule": "background", "evidence": f"{c}: a class of the full list that this one drops", "similarity": 0.0}
+    return None
 
 @patch
 def map(self: EmbeddingMapper, names: Sequence[str]) -> dict[str, str]:
