@@ -234,8 +234,9 @@ def gloss_genus(s):
         if w not in ("a", "an", "the"): chunk.append(w)
     for k in range(min(2, len(chunk)), 0, -1):
         text = " ".join(chunk[-k:]).replace(" ", "_")
-        if ss := wordnet().synsets(text, "n"):           # the word's first sense must be a physical thing
-            return ss[0] if _physical(ss[:1]) else None
+        if ss := wordnet().synsets(text, "n"):           # the word's first sense must be a physical thing, and a person or
+            people = {"noun.person", "noun.group"}       # group only for a person or group ("a white surface" is no person)
+            return ss[0] if _physical(ss[:1]) and (ss[0].lexname() not in people or s.lexname() in people) else None
     return None
 
 @functools.lru_cache(maxsize=None)
