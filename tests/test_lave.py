@@ -48,6 +48,9 @@ def test_sense_costs_and_compounds():
                                                         "mountainside": "mountain", "cat sleeping": "animal"}
     assert rows["rocky area"]["evidence"].startswith("modifier rocky") and "gloss" in rows["mountainside"]["evidence"]
     assert EmbeddingMapper(CONTEXT59_CLASSES).map(["oak"]) == {"oak": "tree"}   # not the wood (Context-59 has a wood class)
+    assert EmbeddingMapper(ADE150_CLASSES).map(["duck"]) == {"duck": "animal"}   # the bird, not its meat (food is a class)
+    tulip = EmbeddingMapper(CONTEXT59_CLASSES).explain(["tulip"])[0]                 # no class above: its gloss names a flower
+    assert (tulip["class"], tulip["rule"]) == ("flower", "gloss") and "flower" in tulip["evidence"]
     cs = EmbeddingMapper(CITYSCAPES_CLASSES, background="background")
     assert cs.map(["grassy area", "tree trunk", "bus stop"]) == {"grassy area": "terrain", "tree trunk": "vegetation",
                                                                 "bus stop": "background"}   # a stop is no bus
@@ -81,7 +84,7 @@ def test_unseen_names_level(tmp_path):
         pairs = [l.rstrip("\n").split("\t") for l in open(root/f"unseen_{name}.tsv", encoding="utf-8") if not l.startswith("#")]
         got = EmbeddingMapper(classes, background="background").map([n for n, _ in pairs])
         acc = sum(got[n] == c for n, c in pairs) / len(pairs)
-        assert acc >= 0.82, (name, acc)
+        assert acc >= 0.84, (name, acc)
 
 
 def test_parse_reply_official():
