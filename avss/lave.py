@@ -211,6 +211,7 @@ _CONVENTIONS["ade847"] = {"house": _CONVENTIONS["ade150"]["house"], "plant": ["h
                           "streetlight": ["lamppost.n.01"], "bookcase": ["bookshelf.n.01"], "ottoman": ["footstool.n.01"],
                           "minibike": ["motorcycle.n.01", "motor_scooter.n.01"], "hen": ["chicken.n.02"],
                           "train": ["locomotive.n.01"], "blanket": ["quilt.n.01"]}
+_SUPERSET = {"context59": CONTEXT459_CLASSES}   # the full list a benchmark keeps a subset of; the rest is background
 _PART_OF_WHOLE = {"cityscapes": {"building", "car", "truck", "bus", "train", "motorcycle", "bicycle"}}   # parts labelled as the whole
 
 # %% ../nbs/12_lave.ipynb #ca123c9e
@@ -233,8 +234,9 @@ def gloss_genus(s):
         if w not in ("a", "an", "the"): chunk.append(w)
     for k in range(min(2, len(chunk)), 0, -1):
         text = " ".join(chunk[-k:]).replace(" ", "_")
-        if ss := wordnet().synsets(text, "n"):           # the word's first sense must be a physical thing
-            return ss[0] if _physical(ss[:1]) else None
+        if ss := wordnet().synsets(text, "n"):           # the word's first sense must be a physical thing, and a person or
+            people = {"noun.person", "noun.group"}       # group only for a person or group ("a white surface" is no person)
+            return ss[0] if _physical(ss[:1]) and (ss[0].lexname() not in people or s.lexname() in people) else None
     return None
 
 @functools.lru_cache(maxsize=None)
@@ -260,7 +262,8 @@ def _is_material(s) -> bool: return any(h.name() in _MATERIAL for h in _closure(
 def sense_costs(word: str, senses: tuple) -> tuple:
     """How unlikely each sense is as the *visible thing* a captioner named, in WordNet's order: rank cost comes later;
     here the lexname cost, +1 for a sense never seen in the sense index when another was seen 3+ times ("box" the
-    shrub), +1 for a material reading when the word also names an object ("birch" the wood vs the tree), and the person
+    shrub), +1 for a material reading when the word also names an object ("birch" the wood vs the tree), +2 for a food
+    reading when the word also names an animal ("duck" the bird, not its meat), and the person
     cost waived for a first sense only when the word is a person word (tagged as such, or no other physical sense)."""
     counts = [_count(s, word) for s in senses]
     kinds = [s.lexname() for s in senses]
@@ -271,6 +274,7 @@ def sense_costs(word: str, senses: tuple) -> tuple:
         if k == "noun.person" and r == 0 and (n > 0 or all(x in ("noun.person", "noun.group") for x in kinds)): c = 0
         if n == 0 and max(counts) >= 3: c += 1
         if objects and k in ("noun.substance", "noun.plant", "noun.food", "noun.artifact") and _is_material(s): c += 1
+        if k == "noun.food" and "noun.animal" in kinds: c += 2   # the animal, not its meat ("duck", "chicken")
         out.append(c)
     return tuple(out)
 
@@ -300,6 +304,7 @@ class EmbeddingMapper:
         self.descriptions = [readable(c) + (f": {own[c].definition()}" if c in own else "") for c in self.classes]
         self._col = {c: i for i, c in enumerate(self.classes)}
         self._desc_emb, self._cands = None, {}
+        self._full = ClassIndex(_SUPERSET[self.convention], background) if self.convention in _SUPERSET else None
 
 # %% ../nbs/12_lave.ipynb #b9103ce6
 @patch
@@ -388,6 +393,13 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
         ms = [s for s in noun_senses(w) if s.lexname() not in ("noun.person", "noun.group")] or _adjective_nouns(w)
         if ms and (got := self._pick(w, ms, simc)) and got[0] != self.background:
             return row(got[0], "hypernym", f"modifier {w}: " + got[2])
+    for s in known[:1]:                                 # a plant or animal no class lies above, whose gloss names a class of
+        if s.lexname() in ("noun.plant", "noun.animal"):   # the same kind ("tulip: ... a single showy flower")
+            kinds = {}
+            for a, c in self.anchor.items(): kinds.setdefault(c, set()).add(a.lexname())
+            for w in re.findall(r"[a-z]+", s.definition().lower()):
+                c = self.index.get(w) or self.index.get(wordnet().morphy(w, "n") or "")
+                if c is not None and s.lexname() in kinds.get(c, ()): return row(c, "gloss", f"{s.name()}: '{w}' in its gloss")
     if known:
         if sim[j] >= self.t_rescue: return row(self.classes[j], "embedding", self.descriptions[j])
         return row(self.background, "background", f"no class above {known[0].name()}")
@@ -396,10 +408,19 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
 
 @patch
 def explain(self: EmbeddingMapper, names: Sequence[str]) -> list[dict]:
-    "One row per unique name: `name`, `class`, `rule` (exact|synonym|hypernym|part|embedding|background), `evidence`, `similarity`."
+    "One row per unique name: `name`, `class`, `rule` (exact|synonym|hypernym|part|gloss|embedding|background), `evidence`, `similarity`."
     names = list(dict.fromkeys(names))
     sims = self.similarities(names) if names else np.zeros((0, len(self.classes)))
-    return [self._decide(n, s) for n, s in zip(names, sims)]
+    return [self._dropped(n) or self._decide(n, s) for n, s in zip(names, sims)]
+
+@patch
+def _dropped(self: EmbeddingMapper, name: str) -> dict | None:
+    "A background row when `name` (or its singular) is a class of the full list that this subset benchmark drops, else None."
+    if self._full is None or self.index.get(name) is not None: return None
+    for v in (name, wordnet().morphy(str(name).lower().replace(" ", "_"), "n") or ""):
+        if (c := self._full.get(v.replace("_", " "))) is not None and c != self.background and self.index.get(c) is None:
+            return {"name": name, "class": self.background, "rule": "background", "evidence": f"{c}: a class of the full list that this one drops", "similarity": 0.0}
+    return None
 
 @patch
 def map(self: EmbeddingMapper, names: Sequence[str]) -> dict[str, str]:

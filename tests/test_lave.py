@@ -48,9 +48,32 @@ def test_sense_costs_and_compounds():
                                                         "mountainside": "mountain", "cat sleeping": "animal"}
     assert rows["rocky area"]["evidence"].startswith("modifier rocky") and "gloss" in rows["mountainside"]["evidence"]
     assert EmbeddingMapper(CONTEXT59_CLASSES).map(["oak"]) == {"oak": "tree"}   # not the wood (Context-59 has a wood class)
+    assert EmbeddingMapper(ADE150_CLASSES).map(["duck"]) == {"duck": "animal"}   # the bird, not its meat (food is a class)
+    tulip = EmbeddingMapper(CONTEXT59_CLASSES).explain(["tulip"])[0]                 # no class above: its gloss names a flower
+    assert (tulip["class"], tulip["rule"]) == ("flower", "gloss") and "flower" in tulip["evidence"]
     cs = EmbeddingMapper(CITYSCAPES_CLASSES, background="background")
     assert cs.map(["grassy area", "tree trunk", "bus stop"]) == {"grassy area": "terrain", "tree trunk": "vegetation",
                                                                 "bus stop": "background"}   # a stop is no bus
+
+
+def test_context59_drops_other_459_classes():
+    "Context-59 keeps 59 of the 459 classes: a name that is one of the other 400 (or its plural) is background, a kept one is not."
+    rows = {r["name"]: r for r in EmbeddingMapper(CONTEXT59_CLASSES, background="background").explain(
+        ["laptop", "ducks", "cake", "light bulb", "computer", "puppy", "oak"])}
+    assert {n: r["class"] for n, r in rows.items()} == {"laptop": "background", "ducks": "background", "cake": "background",
+        "light bulb": "background", "computer": "computer", "puppy": "dog", "oak": "tree"}
+    assert rows["ducks"]["evidence"].startswith("duck:") and rows["laptop"]["rule"] == "background"
+    assert EmbeddingMapper(CONTEXT459_CLASSES).map(["laptop", "duck"]) == {"laptop": "laptop", "duck": "duck"}
+    assert EmbeddingMapper(ADE150_CLASSES).map(["laptop"]) == {"laptop": "computer"}      # no superset rule for ADE-150
+
+
+def test_gloss_genus_person_only_for_people():
+    "'a white or silvered surface' (a screen) has no person for its genus; 'a young person' (a youngster) does."
+    from avss.core import wordnet
+    from avss.lave import gloss_genus
+    assert gloss_genus(wordnet().synset("screen.n.01")) is None
+    assert gloss_genus(wordnet().synset("child.n.01")).lexname() == "noun.person"
+    assert EmbeddingMapper(VOC_CLASSES).map(["flat screen"]) != {"flat screen": "person"}
 
 
 def test_unseen_names_level(tmp_path):
@@ -61,7 +84,7 @@ def test_unseen_names_level(tmp_path):
         pairs = [l.rstrip("\n").split("\t") for l in open(root/f"unseen_{name}.tsv", encoding="utf-8") if not l.startswith("#")]
         got = EmbeddingMapper(classes, background="background").map([n for n, _ in pairs])
         acc = sum(got[n] == c for n, c in pairs) / len(pairs)
-        assert acc >= 0.8, (name, acc)
+        assert acc >= 0.84, (name, acc)
 
 
 def test_parse_reply_official():
