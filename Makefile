@@ -74,12 +74,13 @@ DOCS_DIR ?= _docs
 docs: install
 	$(PY) -c 'import sys, avss.docs; avss.docs.build(sys.argv[1])' $(DOCS_DIR)
 
-# Re-execute every notebook in place so its stored outputs and figures are fresh (slow: minutes per chapter), then
-# clean them back to nbdev's layout. Run before `make docs` when chapters changed.
+# Re-execute notebooks in place so their stored outputs and figures are fresh (minutes per chapter), skipping the cells
+# marked `#| eval: false` / `# NBVAL_SKIP` (avss.docs.refresh_outputs), then clean them back to nbdev's layout.
+# Run before `make docs` when chapters changed; NOTEBOOKS=nbs/05_denoise.ipynb picks some.
 NOTEBOOKS ?= nbs/index.ipynb $(sort $(wildcard nbs/[0-9]*.ipynb))
 outputs: install
-	cd nbs && for nb in $(notdir $(NOTEBOOKS)); do \
+	for nb in $(NOTEBOOKS); do \
 	  echo "executing $$nb"; \
-	  ../$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=1800 "$$nb" || exit 1; \
+	  $(PY) -c 'import sys, avss.docs; avss.docs.refresh_outputs(sys.argv[1])' "$$nb" || exit 1; \
 	done
 	$(VENV)/bin/nbdev_clean

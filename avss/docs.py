@@ -10,7 +10,8 @@ from pathlib import Path
 from .core import AvssError, _cache_dir
 
 # %% auto #0
-__all__ = ['chapters', 'chapter_title', 'exported_module', 'page_notebook', 'api_markdown', 'stage', 'build']
+__all__ = ['SKIP_MARKERS', 'chapters', 'chapter_title', 'exported_module', 'page_notebook', 'api_markdown', 'stage', 'build',
+           'refresh_outputs']
 
 # %% ../nbs/18_docs.ipynb #bc175dd6
 _CHAPTER = re.compile(r"^(\d\d)([a-z]?)_\w+\.ipynb$")
@@ -150,3 +151,25 @@ def build(site_dir: Path | str = "_docs", root: Path | str = ".", config: str = 
         if r.returncode: raise AvssError(f"mkdocs build failed: {(r.stderr or r.stdout).strip()[-2000:]}")
     (site_dir / _MARK).write_text("built by avss.docs.build; the next build replaces this folder\n")
     return site_dir / "index.html"
+
+# %% ../nbs/18_docs.ipynb #69e5b631
+SKIP_MARKERS = ("#| eval: false", "# NBVAL_SKIP")
+
+def _skipped(cell: dict) -> bool:
+    src = "".join(cell.get("source", ""))
+    return cell.get("cell_type") == "code" and any(m in src for m in SKIP_MARKERS)
+
+def refresh_outputs(path, timeout: int = 1800, kernel: str = "python3") -> int:
+    "Execute notebook `path` in place, skipping `#| eval: false` / `# NBVAL_SKIP` cells; returns the number of cells run."
+    import nbformat
+    from nbclient import NotebookClient
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    keep = [c for c in nb.cells if not _skipped(c)]
+    run = nbformat.v4.new_notebook(cells=keep, metadata=nb.metadata)
+    NotebookClient(run, timeout=timeout, kernel_name=kernel, resources={"metadata": {"path": str(path.parent)}}).execute()
+    for c in nb.cells:
+        if _skipped(c): c.outputs, c.execution_count = [], None
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    nbformat.write(nb, tmp); tmp.replace(path)     # the executed cells are the same objects as in `keep`
+    return sum(c.cell_type == "code" for c in keep)
