@@ -167,7 +167,12 @@ def refresh_outputs(path, timeout: int = 1800, kernel: str = "python3") -> int:
     nb = nbformat.read(path, as_version=4)
     keep = [c for c in nb.cells if not _skipped(c)]
     run = nbformat.v4.new_notebook(cells=keep, metadata=nb.metadata)
-    NotebookClient(run, timeout=timeout, kernel_name=kernel, resources={"metadata": {"path": str(path.parent)}}).execute()
+    backend = os.environ.get("MPLBACKEND")
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"   # figures stored as PNG (the Makefile sets Agg)
+    try: NotebookClient(run, timeout=timeout, kernel_name=kernel, resources={"metadata": {"path": str(path.parent)}}).execute()
+    finally:
+        if backend is None: os.environ.pop("MPLBACKEND", None)
+        else: os.environ["MPLBACKEND"] = backend
     for c in nb.cells:
         if _skipped(c): c.outputs, c.execution_count = [], None
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
