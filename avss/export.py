@@ -136,8 +136,7 @@ def unit_state(out_dir: Path, name: str, source: str, sha256: str, formats: Sequ
     if info["source"].get("sha256") != sha256: return "changed", paths["json"]
     return ("done" if _scheme(info) == scheme else "relabelled"), paths["json"]
 
-STATE_WORDS = {"done": "outputs of this image exist", "changed": "outputs of an earlier version of this image exist",
-               "other": "holds outputs of another image", "relabelled": "outputs of this image with other labels (another class list) exist"}
+STATE_WORDS = {**pipeline._STATE_WORDS, "relabelled": "outputs of this image with other labels (another class list) exist"}
 
 # %% ../nbs/10a_export.ipynb #1cd45cb2
 def unit_annotations(labels: np.ndarray, info: dict) -> list[dict]:

@@ -192,25 +192,8 @@ class OutputsExist(AvssError):
 def save_result(r: AutoSegResult, out_dir: Path, name: str, source: str | os.PathLike | None = None,
                 overwrite: bool = False) -> dict[str, Path]:
     "Write NAME.png, NAME_overlay.png and NAME.json into `out_dir` as one unit (see the rules above)."
-    out_dir, paths = Path(out_dir), output_paths(out_dir, name)
-    src, sha = source_id(source)
-    blobs = {"png": _png_bytes(label_png(r.label_map), src), "overlay": _png_bytes(overlay(r.image, r.label_map, names=r.vocabulary), src)}
-    info = {**result_json(r, None if source is None else str(source)), "source": {"path": src, "sha256": sha},
-            "files": {k: {"name": paths[k].name, "sha256": _sha256(b)} for k, b in blobs.items()}}
-    blobs["json"] = (json.dumps(info, indent=1) + "\n").encode()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    temps = {}
-    try:
-        for k, b in blobs.items(): temps[k] = write_temp(paths[k], b)
-        with _committing(out_dir):
-            state, why = unit_state(out_dir, name, src, sha)
-            if state == "foreign": raise AvssError(f"{why}: exists and was not written by avss; not replaced (move it away)")
-            if not overwrite and state not in ("new", "partial"):
-                raise (OutputsExist if state == "done" else AvssError)(f"{why}: {_STATE_WORDS[state]}; use --overwrite to replace them")
-            for k in ("png", "overlay", "json"): os.replace(temps.pop(k), paths[k])
-    finally:
-        for t in temps.values(): t.unlink(missing_ok=True)
-    return paths
+    from avss.export import write_outputs   # the one writer (chapter 10a adds formats and class lists to these rules)
+    return write_outputs(r, out_dir, name, source, overwrite=overwrite)
 
 # %% ../nbs/09_pipeline.ipynb #a660ba5d
 @contextmanager
