@@ -24,12 +24,11 @@ from .caption import caption_clusters
 import avss.vocabulary as _vocabulary
 from .vocabulary import build_vocabulary
 from .segment import UNLABELLED, get_segmenter
-from .evaluate import image_record, score_records
+from .evaluate import TOY_METRICS as METRICS, image_record, score_records, object_ious, scene_facts, summarise
 from .toyworld import GROUNDS, TOY_CLASSES
 
 # %% auto #0
-__all__ = ['MUTATIONS', 'METRICS', 'one_cluster', 'random_blocks', 'single_kmeans', 'denoise_off', 'AblationRunner',
-           'object_ious', 'scene_facts', 'summarise', 'markdown_table']
+__all__ = ['MUTATIONS', 'one_cluster', 'random_blocks', 'single_kmeans', 'denoise_off', 'AblationRunner', 'markdown_table']
 
 # %% ../nbs/15_ablations.ipynb #d6e5f30c
 def one_cluster(h: int, w: int) -> torch.Tensor:
@@ -126,49 +125,6 @@ def run(self: AblationRunner, scene, cfg: AutoSegConfig | None = None, mutation:
     t.update(captions=t1 - t0, vocabulary=t2 - t1 + charge[0])
     return {"vocabulary": list(vocab.names), "clusters": labels.cpu().numpy(), "captions": caps, "cluster_names": names,
             "maps": maps, "timings": t}
-
-# %% ../nbs/15_ablations.ipynb #f6ba8bb8
-def object_ious(scene, clusters) -> list[float]:
-    "IoU of each ground-truth object (`scene.regions[1:]`, visible masks) with its best final cluster, at image size."
-    H, W = scene.label.shape
-    up = F.interpolate(torch.as_tensor(clusters)[None, None].float(), size=(H, W), mode="nearest-exact")[0, 0].long().numpy()
-    area, out = np.bincount(up.ravel()), []
-    for _, mask, _ in scene.regions[1:]:
-        if not mask.any(): continue            # an object hidden by later ones
-        inter = np.bincount(up[mask], minlength=len(area))
-        out.append(float((inter / (mask.sum() + area - inter)).max()))
-    return out
-
-# %% ../nbs/15_ablations.ipynb #eb036a42
-def scene_facts(scene, r: dict, mapping: dict[str, str]) -> dict:
-    "What one run found in one scene: object kinds named (mapped and exact), names right, object IoUs."
-    present = {TOY_CLASSES[c] for c in np.unique(scene.label)}
-    objects, vocab = present - set(GROUNDS), r["vocabulary"]
-    mapped = {mapping[n] for n in vocab}
-    return {"objects": sorted(objects), "found": len(objects & mapped), "found_exact": len(objects & set(vocab)),
-            "names": len(vocab), "right": sum(mapping[n] in present for n in vocab),
-            "right_exact": sum(n in present for n in vocab), "wrong": [n for n in vocab if mapping[n] not in present],
-            "ious": object_ious(scene, r["clusters"])}
-
-# %% ../nbs/15_ablations.ipynb #e0b1db4f
-METRICS = ("object recall", "object recall (exact)", "precision", "precision (exact)", "mask recall", "clusters mIoU",
-           "clipseg mIoU", "s/scene")
-
-def summarise(scenes: Sequence, runs: Sequence[dict], mapper) -> tuple[dict, list[dict]]:
-    "({metric: value} over the scenes, per-scene facts); names mapped once by `mapper.map`."
-    names = sorted({n for r in runs for n in r["vocabulary"]})
-    mapping = mapper.map(names) if names else {}
-    facts = [scene_facts(s, r, mapping) for s, r in zip(scenes, runs)]
-    total = lambda k: sum(f[k] for f in facts)
-    n_obj, n_names, ious = sum(len(f["objects"]) for f in facts), max(1, total("names")), [i for f in facts for i in f["ious"]]
-    out = {"object recall": total("found") / n_obj, "object recall (exact)": total("found_exact") / n_obj,
-           "precision": total("right") / n_names, "precision (exact)": total("right_exact") / n_names,
-           "mask recall": float(np.mean([i >= 0.5 for i in ious]))}
-    for seg in ("clusters", "clipseg"):
-        recs = [image_record(s, r["maps"][seg], r["vocabulary"], len(TOY_CLASSES)) for s, r in zip(scenes, runs)]
-        out[f"{seg} mIoU"] = score_records(recs, TOY_CLASSES, mapping)["miou"]
-    out["s/scene"] = float(np.mean([sum(v for k, v in r["timings"].items() if k != "clusters") for r in runs]))
-    return out, facts
 
 # %% ../nbs/15_ablations.ipynb #de0b2f6a
 def markdown_table(rows: dict[str, dict], metrics: Sequence[str] = METRICS) -> str:

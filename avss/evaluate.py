@@ -12,11 +12,13 @@ import numpy as np
 
 from .core import AvssError, atomic_write
 from .datasets import Dataset, Sample
+from .toyworld import GROUNDS, TOY_CLASSES
 
 # %% auto #0
-__all__ = ['PAPER_COLUMNS', 'confusion_matrix', 'iou_per_class', 'miou', 'best_segments', 'image_record', 'record_joint',
-           'score_records', 'OraclePredictor', 'ConstantPredictor', 'results_table', 'results_markdown', 'evaluate',
-           'run_evaluation', 'evaluate_toy']
+__all__ = ['PAPER_COLUMNS', 'TOY_METRICS', 'confusion_matrix', 'iou_per_class', 'miou', 'best_segments', 'image_record',
+           'record_joint', 'score_records', 'OraclePredictor', 'ConstantPredictor', 'results_table', 'results_markdown',
+           'evaluate', 'run_evaluation', 'object_ious', 'scene_facts', 'summarise', 'one_cluster_masks', 'toy_runs',
+           'evaluate_toy']
 
 # %% ../nbs/14_evaluate.ipynb #f1fe580e
 def _joint(gt, pred, n_rows: int, n_cols: int, ignore_index: int = 255) -> np.ndarray:
@@ -317,32 +319,95 @@ def run_evaluation(dataset: str, root=None, models: str = "toy", segmenter: str 
     res["table"] = results_table([res])
     return res
 
+# %% ../nbs/14_evaluate.ipynb #3128f345
+TOY_METRICS = ("object recall", "object recall (exact)", "precision", "precision (exact)", "mask recall", "clusters mIoU",
+               "clipseg mIoU", "s/scene")
+
+def _nearest(labels, H: int, W: int) -> np.ndarray:
+    "Nearest-neighbour resize of an (h, w) map to (H, W), sampling at pixel centres (torch's 'nearest-exact')."
+    labels = np.asarray(labels); h, w = labels.shape
+    return labels[((np.arange(H) + 0.5) * h / H).astype(np.int64)][:, ((np.arange(W) + 0.5) * w / W).astype(np.int64)]
+
+def object_ious(scene, clusters) -> list[float]:
+    "IoU of each ground-truth object of a toy scene (its visible mask) with its best final cluster, at image size."
+    up = _nearest(clusters, *scene.label.shape).astype(np.int64)
+    area, out = np.bincount(up.ravel()), []
+    for _, mask, _ in scene.objects:
+        if not mask.any(): continue
+        inter = np.bincount(up[mask], minlength=len(area))
+        out.append(float((inter / (mask.sum() + area - inter)).max()))
+    return out
+
+# %% ../nbs/14_evaluate.ipynb #30a733f5
+def scene_facts(scene, r: dict, mapping: dict[str, str]) -> dict:
+    "What one run (`vocabulary`, `clusters`) found in one toy scene: kinds and grounds named (mapped and exact), names right, object IoUs."
+    present = {TOY_CLASSES[c] for c in np.unique(scene.label)}
+    objects, grounds, vocab = present - set(GROUNDS), present & set(GROUNDS), r["vocabulary"]
+    mapped = {mapping.get(n) for n in vocab}
+    return {"objects": sorted(objects), "found": len(objects & mapped), "found_exact": len(objects & set(vocab)),
+            "grounds": sorted(grounds), "grounds_found": len(grounds & mapped),
+            "names": len(vocab), "right": sum(mapping.get(n) in present for n in vocab),
+            "right_exact": sum(n in present for n in vocab), "wrong": [n for n in vocab if mapping.get(n) not in present],
+            "ious": object_ious(scene, r["clusters"])}
+
+def summarise(scenes: Sequence, runs: Sequence[dict], mapper) -> tuple[dict, list[dict]]:
+    "({metric: value} over toy scenes, per-scene facts) of runs {vocabulary, clusters, maps: {clusters, clipseg}, timings}."
+    names = sorted({n for r in runs for n in r["vocabulary"]})
+    mapping = mapper.map(names) if names else {}
+    facts = [scene_facts(s, r, mapping) for s, r in zip(scenes, runs)]
+    total = lambda k: sum(f[k] for f in facts)
+    n_obj, n_names, ious = sum(len(f["objects"]) for f in facts), max(1, total("names")), [i for f in facts for i in f["ious"]]
+    out = {"object recall": total("found") / n_obj, "object recall (exact)": total("found_exact") / n_obj,
+           "ground recall": total("grounds_found") / sum(len(f["grounds"]) for f in facts),
+           "precision": total("right") / n_names, "precision (exact)": total("right_exact") / n_names,
+           "mask recall": float(np.mean([i >= 0.5 for i in ious]))}
+    for seg in ("clusters", "clipseg"):
+        recs = [image_record(s, r["maps"][seg], r["vocabulary"], len(TOY_CLASSES)) for s, r in zip(scenes, runs)]
+        out[f"{seg} mIoU"] = score_records(recs, TOY_CLASSES, mapping)["miou"]
+    out["s/scene"] = float(np.mean([sum(v for k, v in r["timings"].items() if k != "clusters") for r in runs]))
+    return out, facts
+
 # %% ../nbs/14_evaluate.ipynb #e69ae026
-def evaluate_toy(n: int = 100, seed: int = 0, device: str = "cpu", models: str = "toy", out_dir=None, progress: bool = False) -> dict:
-    "Vocabulary recall and end-to-end mIoU (clipseg and clusters segmenters) on n held-out toy scenes."
+def one_cluster_masks(grids: Sequence, cfg=None, image=None):
+    "A broken mask stage, for mutation checks: every patch of the finest grid in one cluster, so the only caption is the whole image's."
+    import torch
+    from avss.denoise import BBoostMasks
+    h, w = grids[-1].shape[:2]; lab = torch.zeros(h, w, dtype=torch.long)
+    return BBoostMasks(lab[None], lab[None], 0, torch.ones(h, w, 1), torch.ones(h, w, 1), lab)
+
+def toy_runs(n: int = 100, seed: int = 0, data_seed: int = 1, device: str = "cpu", models: str = "toy", masks=None,
+             progress: bool = False) -> tuple[list, list[dict]]:
+    "(scenes, runs): AutoSeg with the toy models and both segmenters on `toy_dataset(n, data_seed)`; `masks` replaces `bboost_masks`."
+    from contextlib import nullcontext
+    from unittest import mock
     from avss.pipeline import AutoSeg
     from avss.segment import get_segmenter
-    from avss.lave import ExactMapper
-    from avss.toyworld import toy_dataset, TOY_CLASSES, GROUNDS
-    ds, autoseg, clusters = toy_dataset(n), AutoSeg.from_pretrained(models, "clipseg", device=device, seed=seed), get_segmenter("clusters")
-    runs, hits = {}, {"objects": [0, 0], "grounds": [0, 0]}
-    def run(image):
-        key = _image_key(image)
-        if key not in runs: runs[key] = autoseg(image)
-        return runs[key]
-    for i in range(n):
-        s, r = ds[i], run(ds[i].image)
-        for c in np.unique(s.label):
-            kind = "grounds" if TOY_CLASSES[c] in GROUNDS else "objects"
-            hits[kind][0] += TOY_CLASSES[c] in r.vocabulary; hits[kind][1] += 1
-    def by_clusters(image):
-        r = run(image)
-        if not r.vocabulary: return r.label_map, []
-        seg = clusters(image, r.vocabulary, {"clusters": r.clusters, "cluster_names": r.cluster_names})
-        return seg.label_map.numpy(), list(r.vocabulary)
-    res = {name: evaluate(ds, predict, ExactMapper(ds.classes), out_dir=(Path(out_dir) / name) if out_dir else None,
-                          progress=progress, method=f"AutoSeg (toy models, {name})")
-           for name, predict in [("clipseg", lambda im: (run(im).label_map, list(run(im).vocabulary))), ("clusters", by_clusters)]}
-    recall = {k: v[0] / max(v[1], 1) for k, v in hits.items()}
-    return {"n_images": n, "vocabulary_recall": recall, "miou": {k: v["miou"] for k, v in res.items()},
-            "per_class": {k: v["per_class"] for k, v in res.items()}, "table": results_table(list(res.values()))}
+    from avss.toyworld import toy_dataset
+    from tqdm.auto import tqdm
+    ds, autoseg, clusters = toy_dataset(n, data_seed), AutoSeg.from_pretrained(models, "clipseg", device=device, seed=seed), get_segmenter("clusters")
+    scenes, runs = [ds[i] for i in range(n)], []
+    with mock.patch("avss.pipeline.bboost_masks", masks) if masks else nullcontext():
+        for sc in tqdm(scenes, desc="toy scenes", disable=not progress):
+            r = autoseg(sc.image)
+            seg = clusters(sc.image, r.vocabulary, {"clusters": r.clusters, "cluster_names": r.cluster_names}) if r.vocabulary else None
+            runs.append({"vocabulary": list(r.vocabulary), "clusters": r.clusters, "timings": dict(r.timings), "captions": r.captions,
+                         "maps": {"clipseg": r.label_map, "clusters": seg.label_map.numpy() if seg else np.full(sc.label.shape, 255)}})
+    return scenes, runs
+
+def evaluate_toy(n: int = 100, seed: int = 0, device: str = "cpu", models: str = "toy", out_dir=None, progress: bool = False,
+                 data_seed: int = 1, masks=None, mapper: str = "embedding") -> dict:
+    "Vocabulary recall and precision, object mask recall and both segmenters' mIoU on n held-out toy scenes; names mapped by LAVE."
+    from avss.lave import make_mapper
+    from avss.toyworld import toy_dataset
+    scenes, runs = toy_runs(n, seed, data_seed, device, models, masks, progress)
+    lave = make_mapper(mapper, TOY_CLASSES)
+    metrics, facts = summarise(scenes, runs, lave)
+    by_key = {_image_key(s.image): r for s, r in zip(scenes, runs)}
+    res = {name: evaluate(toy_dataset(n, data_seed), lambda im, name=name: (by_key[_image_key(im)]["maps"][name], by_key[_image_key(im)]["vocabulary"]),
+                          lave, out_dir=(Path(out_dir) / name) if out_dir else None, progress=False,
+                          method=f"AutoSeg (toy models, {name}{', masks replaced' if masks else ''})")
+           for name in ("clipseg", "clusters")}
+    return {"n_images": n, "metrics": metrics, "facts": facts, "runs": runs,
+            "vocabulary_recall": {"objects": metrics["object recall"], "grounds": metrics["ground recall"]},
+            "miou": {k: v["miou"] for k, v in res.items()}, "per_class": {k: v["per_class"] for k, v in res.items()},
+            "table": results_table(list(res.values()))}

@@ -19,7 +19,7 @@ from .models import (BlipBundle, CLIP_MEAN, CLIP_STD, TOY_DIR, blip_config, clip
                          write_bert_tokenizer, write_clip_tokenizer)
 from .caption import cluster_memory, enable_cross_attention_mask
 from .core import CaptionConfig
-from .toyworld import COLOURS, GROUNDS, GROUND_CAPTION, TOY_CLASSES, Scene, make_scene, toy_dataset
+from .toyworld import COLOURS, GROUNDS, GROUND_CAPTION, GROUND_PLACE, TOY_CLASSES, Scene, make_scene, toy_dataset
 from .toyworld import region_grid as _region_grid
 
 # %% auto #0
@@ -46,6 +46,12 @@ def train_loop(model, step_loss: Callable[[int], dict], steps: int, lr: float, e
     params = list(model.parameters()) + list(extra_params)
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01); sched = _schedule(opt, steps, max(1, steps // 20))
     hist: dict = {"step": []}; t0 = time.time(); model.train()
+    torch.set_flush_denormal(True)   # tiny activations early in training are subnormal floats, which CPUs handle ~10x slower
+    try: _steps(model, step_loss, steps, opt, sched, params, hist, t0, out_dir, image_size, name, log, log_every, save_every)
+    finally: torch.set_flush_denormal(False)
+    return dict(hist, model=model.eval())
+
+def _steps(model, step_loss, steps, opt, sched, params, hist, t0, out_dir, image_size, name, log, log_every, save_every):
     for step in range(steps):
         parts = step_loss(step)
         opt.zero_grad(); parts["loss"].backward(); torch.nn.utils.clip_grad_norm_(params, 1.0); opt.step(); sched.step()
@@ -54,14 +60,13 @@ def train_loop(model, step_loss: Callable[[int], dict], steps: int, lr: float, e
         if log and (step % log_every == 0 or step == steps - 1):
             log(f"{name} {step:5d} " + ", ".join(f"{k} {float(v):.3f}" for k, v in parts.items()) + f" {time.time() - t0:.0f}s")
         if out_dir and ((step + 1) % save_every == 0 or step == steps - 1): _save(model, out_dir, image_size, hist)
-    return dict(hist, model=model.eval())
 
 # %% ../nbs/11a_toymodels.ipynb #002fdaed
 _PROMPT = CaptionConfig().prompt   # the pipeline's caption prompt: the captioner is trained with it
 TOY_WORDS = sorted(set((_PROMPT + " and the on in " + " ".join(COLOURS) + " " + " ".join(TOY_CLASSES) + " "
                         + " ".join(GROUND_CAPTION.values())).split()))
 TOY_BLIP = dict(vision_hidden=96, vision_layers=3, vision_heads=4, text_hidden=64, text_layers=2, text_heads=4,
-                image_size=512, patch_size=32)
+                image_size=512, patch_size=16)
 
 def new_toy_blip(folder: Path, cfg: dict = TOY_BLIP, seed: int = 0):
     "A freshly initialised toy BLIP (model, tokenizer); the tokenizer is written to `folder`. Global RNGs are left alone."
@@ -85,7 +90,24 @@ def _probe_ids(scene: Scene) -> torch.Tensor:
 N_PROBE = len(TOY_CLASSES) + len(COLOURS) + 1   # class logits, then colour logits
 
 # %% ../nbs/11a_toymodels.ipynb #764b762e
-def blip_batch(model, tok, scenes: Sequence[Scene], size: int, mean=CLIP_MEAN, std=CLIP_STD):
+def _mixed(sc: Scene, grid: torch.Tensor, rng: np.random.Generator) -> tuple[torch.Tensor, str] | None:
+    "A mixed region: one random object with one random ground, as a (h, w) 0/1 grid (0 = inside), and its caption."
+    obj = [i for i, (n, _, _) in enumerate(sc.regions) if n not in GROUNDS and (grid == i).any()]
+    gr = [i for i, (n, _, _) in enumerate(sc.regions) if n in GROUNDS and (grid == i).any()]
+    if not obj or not gr: return None
+    o, g = obj[rng.integers(len(obj))], gr[rng.integers(len(gr))]
+    return ((grid != o) & (grid != g)).long(), f"{sc.regions[o][2]} {GROUND_PLACE[sc.regions[g][0]]}"
+
+def _stray(grid: torch.Tensor, rng: np.random.Generator, share: float = 0.03) -> torch.Tensor:
+    "A copy of a region grid in which each region also takes a few random patches of the others (0 to `share` of its size + 1)."
+    noisy, g = grid.clone().view(-1), grid.reshape(-1)
+    for r in g.unique().tolist():
+        inside, outside = (g == r).nonzero().view(-1), (g != r).nonzero().view(-1)
+        k = min(int(rng.integers(0, int(share * len(inside)) + 2)), len(outside))
+        if k: noisy[outside[torch.from_numpy(rng.choice(len(outside), k, replace=False))]] = r
+    return noisy.view(grid.shape)
+
+def blip_batch(model, tok, scenes: Sequence[Scene], size: int, mean=CLIP_MEAN, std=CLIP_STD, rng: np.random.Generator | None = None):
     "Patch tokens (B, h, w, D), memories (N, L, D), their masks (N, L), texts (N) and probe targets (B, h, w, 2)."
     p = model.config.vision_config.patch_size; h = w = size // p
     px = preprocess([sc.image for sc in scenes], size, mean, std)
@@ -94,11 +116,15 @@ def blip_batch(model, tok, scenes: Sequence[Scene], size: int, mean=CLIP_MEAN, s
     for b, sc in enumerate(scenes):
         grid = region_grid(sc, h, w)
         targets.append(_probe_ids(sc)[grid])
-        mem, mask, ids = cluster_memory(tokens[b], grid)
+        mem, mask, ids = cluster_memory(tokens[b], _stray(grid, rng) if rng is not None else grid)
         mems += [(m[a.bool()]) for m, a in zip(mem, mask)]
         texts += [sc.regions[i][2] for i in ids]
         whole, _, _ = cluster_memory(tokens[b], torch.zeros_like(grid))
         mems.append(whole[0]); texts.append(sc.caption)
+        mixed = _mixed(sc, grid, rng) if rng is not None else None
+        if mixed:
+            mem, mask, _ = cluster_memory(tokens[b], mixed[0])
+            mems.append(mem[0][mask[0].bool()]); texts.append(mixed[1])
     L = max(len(m) for m in mems)
     memory = torch.stack([F.pad(m, (0, 0, 0, L - len(m))) for m in mems])
     mask = torch.stack([torch.arange(L) < len(m) for m in mems]).long()
@@ -118,7 +144,7 @@ def _scenes(seed: int, step: int, batch: int, size: int, pool: int | None = None
     idx = [(step * batch + b) % pool if pool else step * batch + b for b in range(batch)]
     return [make_scene(np.random.default_rng([seed, i, 7]), size) for i in idx]
 
-def train_toy_blip(out_dir=None, seed: int = 0, steps: int = 1500, batch: int = 8, scales=(512, 512, 384), lr: float = 1e-3,
+def train_toy_blip(out_dir=None, seed: int = 0, steps: int = 1500, batch: int = 8, scales=(512, 384, 384), lr: float = 1e-3,
                    probe_weight: float = 1.0, cfg: dict = TOY_BLIP, scene_size: int = 256, pool: int | None = None,
                    log: Callable | None = print, log_every: int = 25, save_every: int = 100, init=None) -> dict:
     "Train the toy BLIP from scratch (or go on from the model saved in `init`); returns the loss history and the model."
@@ -128,7 +154,8 @@ def train_toy_blip(out_dir=None, seed: int = 0, steps: int = 1500, batch: int = 
         torch.manual_seed(seed); probe = torch.nn.Linear(cfg["vision_hidden"], N_PROBE)
     C = len(TOY_CLASSES)
     def step_loss(step):
-        tokens, memory, mask, texts, target = blip_batch(model, tok, _scenes(seed, step, batch, scene_size, pool), scales[step % len(scales)])
+        tokens, memory, mask, texts, target = blip_batch(model, tok, _scenes(seed, step, batch, scene_size, pool), scales[step % len(scales)],
+                                                         rng=np.random.default_rng([seed, step, 11]))
         caption, logits = caption_loss(model, tok, memory, mask, texts), probe(tokens).flatten(0, 2)
         p = 2 * F.cross_entropy(logits[:, :C], target[..., 0].flatten()) + F.cross_entropy(logits[:, C:], target[..., 1].flatten())
         return {"loss": caption + probe_weight * p, "caption": caption, "probe": p}
@@ -180,13 +207,13 @@ def write_train_log(out_dir=TOY_DIR, **info) -> dict:
     (out_dir / "train_log.json").write_text(json.dumps(log))
     return log
 
-def train_toy_models(out_dir=TOY_DIR, seed: int = 0, blip_steps: int = 1500, clipseg_steps: int = 800, batch: int = 8,
-                     log: Callable | None = print) -> dict:
+def train_toy_models(out_dir=TOY_DIR, seed: int = 0, blip_steps: int = 1000, clipseg_steps: int = 700, blip_batch: int = 4,
+                     clipseg_batch: int = 8, log: Callable | None = print) -> dict:
     "Train the toy BLIP and CLIPSeg, save them under out_dir/{blip,clipseg}, and the loss history in out_dir/train_log.json."
     out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
-    train_toy_blip(out_dir / "blip", seed, blip_steps, batch, log=log)
-    train_toy_clipseg(out_dir / "clipseg", seed, clipseg_steps, batch, log=log)
-    return write_train_log(out_dir, seed=seed, batch=batch)
+    train_toy_blip(out_dir / "blip", seed, blip_steps, blip_batch, log=log)
+    train_toy_clipseg(out_dir / "clipseg", seed, clipseg_steps, clipseg_batch, log=log)
+    return write_train_log(out_dir, seed=seed, blip_batch=blip_batch, clipseg_batch=clipseg_batch)
 
 # %% ../nbs/11a_toymodels.ipynb #46056be6
 def caption_regions(bundle, scene: Scene, cfg=None, seed: int = 0, size: int = 512) -> tuple[str, list[str]]:

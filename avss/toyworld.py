@@ -21,7 +21,7 @@ TOY_CLASSES = list(GROUNDS + SHAPES)
 COLOURS = {"red": (0.85, 0.10, 0.10), "yellow": (0.96, 0.86, 0.10), "black": (0.07, 0.07, 0.07),
            "purple": (0.55, 0.15, 0.72), "blue": (0.10, 0.22, 0.92), "green": (0.10, 0.72, 0.20)}
 _CLASHES = {"sky": {"blue"}, "grass": {"green"}, "sand": {"yellow"}, "water": {"blue"}}   # colours hidden by a ground
-SHAPE_COLOUR = dict(zip(SHAPES, ("red", "purple", "black", "yellow", "blue", "green")))   # each kind has its own colour
+SHAPE_COLOUR = dict(zip(SHAPES, ("red", "purple", "black", "yellow", "red", "green")))   # circles and rings share red
 GROUND_CAPTION = {"sky": "blue sky", "grass": "green grass", "sand": "yellow sand", "water": "blue water"}
 GROUND_PLACE = {"sky": "in the sky", "grass": "on the grass", "sand": "on the sand", "water": "on the water"}
 
@@ -94,53 +94,70 @@ def surface(shape: str, size: int, rng: np.random.Generator, period: int = 8) ->
 class Scene:
     image: Image.Image                                  # RGB, size x size
     label: np.ndarray                                   # (size, size) uint8 indices into TOY_CLASSES
-    caption: str                                        # whole-image caption, BLIP style
-    regions: list = field(default_factory=list)         # [(class_name, mask (size, size) bool, caption)], ground first
+    caption: str                                        # whole-image caption, BLIP style (names 1-2 objects and a ground)
+    regions: list = field(default_factory=list)         # [(class_name, mask (size, size) bool, caption)], grounds first
     image_id: str = ""                                  # set when the scene is an item of a `ToyDataset`
 
     @property
     def region_map(self) -> np.ndarray:
-        "(size, size) int64 map of region indices (0 = ground, 1.. = objects left to right)."
+        "(size, size) int64 map of region indices (grounds first, then objects left to right)."
         return np.argmax(np.stack([m for _, m, _ in self.regions]), axis=0)
+    @property
+    def grounds(self) -> list:
+        "The ground regions (one or two), top first."
+        return [r for r in self.regions if r[0] in GROUNDS]
+    @property
+    def objects(self) -> list:
+        "The object regions, left to right."
+        return [r for r in self.regions if r[0] not in GROUNDS]
 
 # %% ../nbs/11_toyworld.ipynb #d055e274
 def _place(rng, size: int, n: int, shape_of: list[str], tries: int = 50):
-    "Centres, radii and angles of n objects, later ones redrawn while they hide > 40 % of an earlier one."
-    objs, masks = [], []
+    "Shapes, masks and visible masks of up to n objects; a draw is redone while it would leave an earlier object < 60 % visible."
+    kept, masks, visible = [], [], []
     for i in range(n):
         for _ in range(tries):
-            r = rng.uniform(0.13, 0.26) * size
+            r = size * math.exp(rng.uniform(math.log(0.085), math.log(0.22)))   # log-uniform: as many small objects as large
             cx, cy = rng.uniform(r, size - r, 2)
-            ang = rng.uniform(-0.2, 0.2)          # nearly upright
-            mk = shape_mask(shape_of[i], size, cx, cy, r, ang)
-            if all((pm & mk).sum() < 0.4 * pm.sum() for pm in masks) and mk.sum() > 0: break
-        objs.append((cx, cy, r, ang)); masks.append(mk)
-    return objs, masks
+            mk = shape_mask(shape_of[i], size, cx, cy, r, rng.uniform(-0.2, 0.2))   # nearly upright
+            if mk.any() and all((v & ~mk).sum() >= 0.6 * m.sum() for v, m in zip(visible, masks)): break
+        else: continue                                                   # no room left: the scene has fewer objects
+        kept.append(shape_of[i]); masks.append(mk); visible = [v & ~mk for v in visible] + [mk.copy()]
+    return kept, masks, visible
+
+def _grounds(rng, size: int) -> tuple[list[str], np.ndarray, np.ndarray]:
+    "One ground (half the scenes) or sky above another: (names top first, (size, size, 3) texture, (size, size) ground index)."
+    if rng.random() < 0.5:
+        g = GROUNDS[rng.integers(len(GROUNDS))]
+        return [g], _ground(rng, g, size), np.zeros((size, size), np.int64)
+    low = GROUNDS[1 + rng.integers(len(GROUNDS) - 1)]
+    row = np.arange(size)[:, None] >= int(rng.uniform(0.3, 0.6) * size)          # the horizon
+    which = np.broadcast_to(row, (size, size)).astype(np.int64)
+    return ["sky", low], np.where(which[..., None] == 1, _ground(rng, low, size), _ground(rng, "sky", size)), which
 
 def make_scene(seed_or_rng: int | np.random.Generator = 0, size: int = 256) -> Scene:
-    "A random toy scene (seeded): image, label map, caption and per-region captions."
+    "A random toy scene (seeded): image, label map, whole-image caption and per-region captions."
     rng = np.random.default_rng(seed_or_rng)
-    ground = GROUNDS[rng.integers(len(GROUNDS))]
-    n = int(rng.integers(1, 4))
-    allowed = [sh for sh in SHAPES if SHAPE_COLOUR[sh] not in _CLASHES[ground]]
-    shapes = [allowed[i] for i in rng.integers(len(allowed), size=n)]
-    colours = [SHAPE_COLOUR[sh] for sh in shapes]
-    objs, masks = _place(rng, size, n, shapes)
-    img = _ground(rng, ground, size)
-    label = np.full((size, size), TOY_CLASSES.index(ground), np.uint8)
-    visible = []
-    for i, (sh, col, mk) in enumerate(zip(shapes, colours, masks)):
+    grounds, img, which = _grounds(rng, size)
+    allowed = [sh for sh in SHAPES if not any(SHAPE_COLOUR[sh] in _CLASHES[g] for g in grounds)]
+    shapes, masks, visible = _place(rng, size, int(rng.integers(1, 7)), [allowed[i] for i in rng.integers(len(allowed), size=6)])
+    label = np.array([TOY_CLASSES.index(g) for g in grounds], np.uint8)[which]
+    for sh, mk in zip(shapes, masks):
         shade = 0.9 + 0.2 * _smooth(rng, size, (3, 3))[..., None]
-        p, c = surface(sh, size, rng), np.array(COLOURS[col])
+        p, c = surface(sh, size, rng), np.array(COLOURS[SHAPE_COLOUR[sh]])
         img = np.where(mk[..., None], (p * c + (1 - p) * (0.55 * c + 0.3)) * shade, img)
         label[mk] = TOY_CLASSES.index(sh)
-        visible = [v & ~mk for v in visible] + [mk.copy()]
-    order = sorted(range(n), key=lambda i: np.nonzero(visible[i])[1].mean())   # left to right
-    objects = [(shapes[i], visible[i], f"a {colours[i]} {shapes[i]}") for i in order]
-    caption = " and ".join(c for _, _, c in objects) + " " + GROUND_PLACE[ground]
-    regions = [(ground, label == TOY_CLASSES.index(ground), GROUND_CAPTION[ground])] + objects
+    order = sorted(range(len(shapes)), key=lambda i: np.nonzero(visible[i])[1].mean())   # left to right
+    objects = [(shapes[i], visible[i], f"a {SHAPE_COLOUR[shapes[i]]} {shapes[i]}") for i in order]
+    ground_regions = [(g, label == TOY_CLASSES.index(g), GROUND_CAPTION[g]) for g in grounds]
+    # the whole-image caption names what a person would: the largest object, the next one if it is of another kind and
+    # at least 80 % as large, and the ground the objects stand on (the lower one)
+    area = [m.sum() for _, m, _ in objects]
+    big = sorted(range(len(objects)), key=lambda i: -area[i])
+    named = sorted(big[:1] + [i for i in big[1:2] if area[i] >= 0.8 * area[big[0]] and objects[i][0] != objects[big[0]][0]])
+    caption = " and ".join(objects[i][2] for i in named) + " " + GROUND_PLACE[grounds[-1]]
     image = Image.fromarray((np.clip(img, 0, 1) * 255).round().astype(np.uint8))
-    return Scene(image, label, caption, regions)
+    return Scene(image, label, caption, ground_regions + objects)
 
 # %% ../nbs/11_toyworld.ipynb #3a4b351e
 def _pool_bounds(n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:

@@ -13,11 +13,11 @@ from avss.toyworld import TOY_CLASSES, make_scene, region_grid
 
 def test_shipped_models_load_offline():
     blip, seg = load_blip("toy"), load_clipseg("toy")
-    assert blip.patch_size == 32 and seg.image_size == 224
+    assert blip.patch_size == 16 and seg.image_size == 224    # BLIP's own patch size: the real 24x24 / 32x32 grids
     assert sum(f.stat().st_size for f in TOY_DIR.rglob("*.safetensors")) < 8e6
     with torch.no_grad():
         out = blip.model.vision_model(pixel_values=torch.zeros(1, 3, 512, 512), interpolate_pos_encoding=True)
-    assert out.last_hidden_state.shape == (1, 1 + 16 * 16, blip.model.config.vision_config.hidden_size)
+    assert out.last_hidden_state.shape == (1, 1 + 32 * 32, blip.model.config.vision_config.hidden_size)
     ids = seg.tokenizer(["circle"]).input_ids
     assert len(ids) == 1 and len(ids[0]) == 3      # start, the bare class name as one token, end
 
@@ -32,6 +32,6 @@ def test_toy_dataset_by_name():
 
 def test_region_grid_follows_regions():
     sc = make_scene(11)
-    g = region_grid(sc, 16, 16)
+    g = region_grid(sc, 32, 32)
     big = [i for i, (_, m, _) in enumerate(sc.regions) if m.mean() > 0.05]
     assert set(big) <= set(np.unique(g).tolist())     # every sizeable region owns patches
