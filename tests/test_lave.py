@@ -84,7 +84,18 @@ def test_unseen_names_level(tmp_path):
         pairs = [l.rstrip("\n").split("\t") for l in open(root/f"unseen_{name}.tsv", encoding="utf-8") if not l.startswith("#")]
         got = EmbeddingMapper(classes, background="background").map([n for n, _ in pairs])
         acc = sum(got[n] == c for n, c in pairs) / len(pairs)
-        assert acc >= 0.84, (name, acc)
+        assert acc >= 0.87, (name, acc)     # reached 0.89-0.90 (chapter 12), less 0.02; the target is 0.85
+
+
+def test_fourth_round_rules():
+    "Unranked senses, object-modified compounds, places covered by stuff, groups of people, siblings, tree parts."
+    cs = {r["name"]: r for r in EmbeddingMapper(CITYSCAPES_CLASSES, background="background").explain(["bike", "tree branches", "grassland"])}
+    assert {n: r["class"] for n, r in cs.items()} == {"bike": "bicycle", "tree branches": "vegetation", "grassland": "terrain"}
+    assert cs["tree branches"]["rule"] == "part" and cs["grassland"]["rule"] == "gloss"
+    ade = {r["name"]: r for r in EmbeddingMapper(ADE150_CLASSES, background="background").explain(["extractor hood", "crowd", "recycling bin"])}
+    assert {n: r["class"] for n, r in ade.items()} == {"extractor hood": "hood", "crowd": "person", "recycling bin": "ashcan"}
+    assert ade["recycling bin"]["rule"] == "sibling" and "bin.n.01" in ade["recycling bin"]["evidence"]
+    assert EmbeddingMapper(CONTEXT59_CLASSES).map(["meadow", "crowd"]) == {"meadow": "grass", "crowd": "person"}
 
 
 def test_parse_reply_official():
