@@ -354,6 +354,12 @@ def _pick(self: EmbeddingMapper, word: str, senses: Sequence, simc) -> tuple | N
     return None
 
 # %% ../nbs/12_lave.ipynb #6b6f3700
+def _kind_words(gloss: str) -> list:
+    "A gloss's words up to a comparison: 'ruminants related to sheep' says what a goat resembles, not what it is."
+    ws = re.findall(r"[a-z]+", gloss.lower())
+    cut = next((i for i, w in enumerate(ws) if w in ("related", "resembling", "like", "similar", "unlike")), len(ws))
+    return ws[:cut]
+
 _STUFF = ("noun.plant", "noun.substance", "noun.object")   # what covers a place: grass, snow, water, earth, sand
 _SHAPE_WORDS = _PARTITIVE | set("area surface strip section part top side edge range panel pane slab view scene bottom "
                                 "front back corner".split())
@@ -397,7 +403,7 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
     if len(words) == 1 and not noun_senses(words[0]) and len(words[0]) >= 6 and not (len(sim) and sim[j] >= self.t_embed):
         # an unknown word the embedding cannot place may be two nouns written as one ("townhouse")
         splits = [(words[0][:i], words[0][i:]) for i in range(3, len(words[0]) - 2)]
-        words = next(([a, b] for a, b in splits if noun_senses(a) and noun_senses(b)), words)
+        words = next(([a, b] for a, b in splits if wordnet().synsets(a, "n") and noun_senses(b)), words)   # "textbook": any noun + a thing
     senses = noun_senses(" ".join(words))
     if senses and (got := self._pick(" ".join(words), senses, simc)): return row(*got)
     head = ()
@@ -420,7 +426,7 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
         if s.lexname() in ("noun.plant", "noun.animal"):   # the same kind ("tulip: ... a single showy flower")
             kinds = {}
             for a, c in self.anchor.items(): kinds.setdefault(c, set()).add(a.lexname())
-            for w in re.findall(r"[a-z]+", s.definition().lower()):
+            for w in _kind_words(s.definition()):
                 c = self.index.get(w) or self.index.get(wordnet().morphy(w, "n") or "")
                 if c is not None and s.lexname() in kinds.get(c, ()): return row(c, "gloss", f"{s.name()}: '{w}' in its gloss")
         if s.lexname() in ("noun.location", "noun.object"):   # a place or landform whose gloss names the stuff that covers it

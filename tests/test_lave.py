@@ -88,14 +88,16 @@ def test_unseen_names_level(tmp_path):
 
 
 def test_fourth_round_rules():
-    "Unranked senses, object-modified compounds, places covered by stuff, groups of people, siblings, tree parts."
-    cs = {r["name"]: r for r in EmbeddingMapper(CITYSCAPES_CLASSES, background="background").explain(["bike", "tree branches", "grassland"])}
-    assert {n: r["class"] for n, r in cs.items()} == {"bike": "bicycle", "tree branches": "vegetation", "grassland": "terrain"}
+    "Unranked senses, object-modified compounds, places covered by stuff, groups of people, siblings, tree parts, comparisons, joined words."
+    cs = {r["name"]: r for r in EmbeddingMapper(CITYSCAPES_CLASSES, background="background").explain(["bikes", "tree branches", "grassland"])}
+    assert {n: r["class"] for n, r in cs.items()} == {"bikes": "bicycle", "tree branches": "vegetation", "grassland": "terrain"}
     assert cs["tree branches"]["rule"] == "part" and cs["grassland"]["rule"] == "gloss"
     ade = {r["name"]: r for r in EmbeddingMapper(ADE150_CLASSES, background="background").explain(["extractor hood", "crowd", "recycling bin"])}
     assert {n: r["class"] for n, r in ade.items()} == {"extractor hood": "hood", "crowd": "person", "recycling bin": "ashcan"}
     assert ade["recycling bin"]["rule"] == "sibling" and "bin.n.01" in ade["recycling bin"]["evidence"]
-    assert EmbeddingMapper(CONTEXT59_CLASSES).map(["meadow", "crowd"]) == {"meadow": "grass", "crowd": "person"}
+    assert EmbeddingMapper(CONTEXT59_CLASSES).map(["meadow", "crowd", "textbook"]) == {"meadow": "grass", "crowd": "person",
+                                                                                      "textbook": "book"}
+    assert EmbeddingMapper(VOC_CLASSES).map(["goat"]) == {"goat": "background"}       # "related to sheep" is no sheep
 
 
 def test_parse_reply_official():
