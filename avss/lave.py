@@ -408,7 +408,9 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
     if senses and (got := self._pick(" ".join(words), senses, simc)): return row(*got)
     head = ()
     if len(words) > 1 and (head := self._by_sense_gloss(name, _head_senses(words[-2], noun_senses(words[-1])))):
-        if got := self._pick(words[-1], head, simc): return row(got[0], "hypernym", "head: " + got[2])
+        hs = self.similarities([words[-1]])[0]           # the head's own similarity weighs its classes; the whole name only
+        if got := self._pick(words[-1], head, lambda c: hs[self._col[c]] if c in self._col else 0.5):   # reorders its senses
+            return row(got[0], "hypernym", "head: " + got[2])
     known = senses or head
     wholes = _PART_OF_WHOLE.get(self.convention, set())
     for s in known[:1]:                                 # a part of a whole the dataset labels as the whole (Cityscapes: a facade)
