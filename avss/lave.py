@@ -158,7 +158,7 @@ _SENSES = {   # class name -> the synsets datasets mean (ours, from the datasets
     "hen": ["hen.n.02", "chicken.n.02"], "sea": ["sea.n.01", "ocean.n.01"], "apparel": ["apparel.n.01", "clothing.n.01"],
     "skyscraper": ["skyscraper.n.01", "high-rise.n.01"], "sky": ["sky.n.01", "cloud.n.02"], "pier": ["pier.n.01", "breakwater.n.01"],
     "flower": ["flower.n.01", "flower.n.02"], "shoe": ["shoe.n.01", "boot.n.01", "footwear.n.02"],
-    "picture": ["picture.n.02", "painting.n.01"], "field": ["field.n.01", "grassland.n.01", "plain.n.01"], "van": ["van.n.05", "minivan.n.01"], "eyeglass": ["spectacles.n.01", "eyeglass.n.01"],
+    "picture": ["picture.n.02", "painting.n.01"], "field": ["field.n.01", "grassland.n.01", "plain.n.01"], "plate": ["plate.n.04"], "van": ["van.n.05", "minivan.n.01"], "eyeglass": ["spectacles.n.01", "eyeglass.n.01"],
 }
 
 @functools.lru_cache(maxsize=None)
