@@ -158,7 +158,7 @@ _SENSES = {   # class name -> the synsets datasets mean (ours, from the datasets
     "hen": ["hen.n.02", "chicken.n.02"], "sea": ["sea.n.01", "ocean.n.01"], "apparel": ["apparel.n.01", "clothing.n.01"],
     "skyscraper": ["skyscraper.n.01", "high-rise.n.01"], "sky": ["sky.n.01", "cloud.n.02"], "pier": ["pier.n.01", "breakwater.n.01"],
     "flower": ["flower.n.01", "flower.n.02"], "shoe": ["shoe.n.01", "boot.n.01", "footwear.n.02"],
-    "picture": ["picture.n.02", "painting.n.01"], "van": ["van.n.05", "minivan.n.01"], "eyeglass": ["spectacles.n.01", "eyeglass.n.01"],
+    "picture": ["picture.n.02", "painting.n.01"], "field": ["field.n.01", "grassland.n.01", "plain.n.01"], "plate": ["plate.n.04"], "van": ["van.n.05", "minivan.n.01"], "eyeglass": ["spectacles.n.01", "eyeglass.n.01"],
 }
 
 @functools.lru_cache(maxsize=None)
@@ -212,13 +212,13 @@ _CONVENTIONS["ade847"] = {"house": _CONVENTIONS["ade150"]["house"], "plant": ["h
                           "minibike": ["motorcycle.n.01", "motor_scooter.n.01"], "hen": ["chicken.n.02"],
                           "train": ["locomotive.n.01"], "blanket": ["quilt.n.01"]}
 _SUPERSET = {"context59": CONTEXT459_CLASSES}   # the full list a benchmark keeps a subset of; the rest is background
-_PART_OF_WHOLE = {"cityscapes": {"building", "car", "truck", "bus", "train", "motorcycle", "bicycle"}}   # parts labelled as the whole
+_PART_OF_WHOLE = {"cityscapes": {"building", "car", "truck", "bus", "train", "motorcycle", "bicycle", "vegetation"}}   # parts labelled as the whole
 
 # %% ../nbs/12_lave.ipynb #ca123c9e
 _STOP = set("that which who whom whose for with used in on from by to having consisting as usually especially typically "
             "made where when esp or and often , ; ( :".split())
 _PARTITIVE = set("young kind type any one member variety line piece set group breed species form sort field area expanse "
-                 "patch stretch tract mass body side slope face front surface layer top edge bank".split())
+                 "patch stretch tract mass body side slope face front surface layer top edge bank mound heap pile drift".split())
 
 @functools.lru_cache(maxsize=None)
 def gloss_genus(s):
@@ -279,15 +279,21 @@ def sense_costs(word: str, senses: tuple) -> tuple:
     return tuple(out)
 
 # %% ../nbs/12_lave.ipynb #3cba1cef
+@functools.lru_cache(maxsize=None)
+def _typical_children(h) -> tuple:
+    "The two most often tagged (sense index) direct hyponyms of `h`: the family members a dataset's class usually stands for."
+    n = lambda s: sum(l.count() for l in s.lemmas())
+    return tuple(s for s in sorted(h.hyponyms(), key=lambda s: (-n(s), s.name()))[:2] if n(s) > 0)
+
 class EmbeddingMapper:
     "Offline LAVE: WordNet synonyms, hypernyms and glosses, weighed and backed up by sentence-embedding similarity."
     def __init__(self, classes: Sequence[str], background: str = "background", convention: str | None = None,
                  max_senses: int = 5, rank_cost: float = 0.5, sim_weight: float = 8.0, max_cost: float = 3.0,
-                 t_rescue: float = 0.65, t_embed: float = 0.5, wsd_margin: float = 0.2):
+                 t_rescue: float = 0.65, t_embed: float = 0.5, wsd_margin: float = 0.2, t_sibling: float = 0.6):
         self.classes, self.background, self.index = list(classes), background, ClassIndex(classes, background)
         self.convention = convention if convention is not None else convention_of(self.classes)
         self.max_senses, self.rank_cost, self.sim_weight, self.max_cost = max_senses, rank_cost, sim_weight, max_cost
-        self.t_rescue, self.t_embed, self.wsd_margin = t_rescue, t_embed, wsd_margin
+        self.t_rescue, self.t_embed, self.wsd_margin, self.t_sibling = t_rescue, t_embed, wsd_margin, t_sibling
         self.anchor = {}                                 # synset -> class (or background)
         for c in self.classes:
             for s in class_synsets(c if (c in _SENSES or ", " in c) else readable(c)):
@@ -299,6 +305,11 @@ class EmbeddingMapper:
         for c, names in _CONVENTIONS.get(self.convention, {}).items():
             if c != "background" and c not in first: continue
             for s in filter(None, map(_synset, names)): self.anchor.setdefault(s, background if c == "background" else first[c])
+        self._siblings = {}                              # parent synset -> classes whose anchor is a typical child of it
+        for s, c in self.anchor.items():
+            if c != background:
+                for h in s.hypernyms():
+                    if s in _typical_children(h): self._siblings.setdefault(h, set()).add(c)
         own = {}
         for s, c in self.anchor.items(): own.setdefault(c, s)
         self.descriptions = [readable(c) + (f": {own[c].definition()}" if c in own else "") for c in self.classes]
@@ -317,8 +328,11 @@ def similarities(self: EmbeddingMapper, names: Sequence[str]) -> np.ndarray:
 def proposals(self: EmbeddingMapper, word: str, senses: Sequence) -> list[tuple]:
     "(class, distance, sense cost, evidence) for every anchor above each sense of `word` or above its gloss genus."
     senses = tuple(senses[:self.max_senses])
-    out = []
+    base = (wordnet().morphy(word.replace(" ", "_"), "n") or word).replace("_", " ")
+    ranked = any(_count(s, base) for s in senses)    # WordNet orders a word's senses by the sense index's counts; with none
+    out = []                                         # counted the order says nothing ("bike": motorcycle before bicycle)
     for r, (sense, lc) in enumerate(zip(senses, sense_costs(word, senses))):
+        r = r if ranked else 0
         g = gloss_genus(sense)
         for start, off, ev in [(sense, 0, sense.name())] + ([(g, 1, f"{sense.name()} ~gloss~ {g.name()}")] if g not in (None, sense) else []):
             for h, d in _closure(start).items():
@@ -340,6 +354,13 @@ def _pick(self: EmbeddingMapper, word: str, senses: Sequence, simc) -> tuple | N
     return None
 
 # %% ../nbs/12_lave.ipynb #6b6f3700
+def _kind_words(gloss: str) -> list:
+    "A gloss's words up to a comparison: 'ruminants related to sheep' says what a goat resembles, not what it is."
+    ws = re.findall(r"[a-z]+", gloss.lower())
+    cut = next((i for i, w in enumerate(ws) if w in ("related", "resembling", "like", "similar", "unlike")), len(ws))
+    return ws[:cut]
+
+_STUFF = ("noun.plant", "noun.substance", "noun.object")   # what covers a place: grass, snow, water, earth, sand
 _SHAPE_WORDS = _PARTITIVE | set("area surface strip section part top side edge range panel pane slab view scene bottom "
                                 "front back corner".split())
 
@@ -352,6 +373,14 @@ def _adjective_nouns(word: str) -> tuple:
             for r in l.derivationally_related_forms() + l.pertainyms():
                 if r.synset().pos() == "n" and _physical([r.synset()]): out.append(r.synset())
     return tuple(dict.fromkeys(out))
+
+_LIVING = ("noun.animal", "noun.person", "noun.plant")
+
+def _head_senses(modifier: str, senses: Sequence) -> tuple:
+    "A compound's head senses; after a modifier that names an object, its living senses are dropped ('baseball bat', 'extractor hood')."
+    thing = any(s.lexname() in ("noun.artifact", "noun.substance") for s in noun_senses(modifier)[:2])
+    kept = tuple(s for s in senses if s.lexname() not in _LIVING)
+    return kept if thing and kept else tuple(senses)
 
 @patch
 def _by_sense_gloss(self: EmbeddingMapper, name: str, senses: Sequence) -> tuple:
@@ -374,12 +403,14 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
     if len(words) == 1 and not noun_senses(words[0]) and len(words[0]) >= 6 and not (len(sim) and sim[j] >= self.t_embed):
         # an unknown word the embedding cannot place may be two nouns written as one ("townhouse")
         splits = [(words[0][:i], words[0][i:]) for i in range(3, len(words[0]) - 2)]
-        words = next(([a, b] for a, b in splits if noun_senses(a) and noun_senses(b)), words)
+        words = next(([a, b] for a, b in splits if wordnet().synsets(a, "n") and noun_senses(b)), words)   # "textbook": any noun + a thing
     senses = noun_senses(" ".join(words))
     if senses and (got := self._pick(" ".join(words), senses, simc)): return row(*got)
     head = ()
-    if len(words) > 1 and (head := self._by_sense_gloss(name, noun_senses(words[-1]))):
-        if got := self._pick(words[-1], head, simc): return row(got[0], "hypernym", "head: " + got[2])
+    if len(words) > 1 and (head := self._by_sense_gloss(name, _head_senses(words[-2], noun_senses(words[-1])))):
+        hs = self.similarities([words[-1]])[0]           # the head's own similarity weighs its classes; the whole name only
+        if got := self._pick(words[-1], head, lambda c: hs[self._col[c]] if c in self._col else 0.5):   # reorders its senses
+            return row(got[0], "hypernym", "head: " + got[2])
     known = senses or head
     wholes = _PART_OF_WHOLE.get(self.convention, set())
     for s in known[:1]:                                 # a part of a whole the dataset labels as the whole (Cityscapes: a facade)
@@ -397,9 +428,25 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
         if s.lexname() in ("noun.plant", "noun.animal"):   # the same kind ("tulip: ... a single showy flower")
             kinds = {}
             for a, c in self.anchor.items(): kinds.setdefault(c, set()).add(a.lexname())
-            for w in re.findall(r"[a-z]+", s.definition().lower()):
+            for w in _kind_words(s.definition()):
                 c = self.index.get(w) or self.index.get(wordnet().morphy(w, "n") or "")
                 if c is not None and s.lexname() in kinds.get(c, ()): return row(c, "gloss", f"{s.name()}: '{w}' in its gloss")
+        if s.lexname() in ("noun.location", "noun.object"):   # a place or landform whose gloss names the stuff that covers it
+            for w in re.findall(r"[a-z]+", s.definition().lower()):   # ("meadow: a field where grass ... grown")
+                for g in noun_senses(w)[:1]:
+                    if g.lexname() in _STUFF and self.anchor.get(g, self.background) != self.background:
+                        return row(self.anchor[g], "gloss", f"{s.name()}: '{w}' ({g.name()}) in its gloss")
+    for s in known[:1]:                                 # a group whose gloss names a group of class members ("crowd: ... people")
+        if s.lexname() == "noun.group":
+            for w in re.findall(r"[a-z]+", s.definition().lower()):
+                for g in noun_senses(w)[:1]:
+                    if g.lexname() == "noun.group" and (m := next((x for x in [g, *g.member_meronyms()] if self.anchor.get(x, self.background) != self.background), None)):
+                        return row(self.anchor[m], "gloss", f"{s.name()}: '{w}' ({g.name()}, members {m.name()}) in its gloss")
+    for s in known[:1]:                                 # a sibling: the sense and an anchor of the nearest class share a parent
+        c = self.classes[j] if len(sim) else None
+        up = [h for h, d in sorted(_closure(s).items(), key=lambda t: (t[1], t[0].name())) if 1 <= d <= 2]   # parents, grandparents
+        if c is not None and sim[j] >= self.t_sibling and (h := next((h for h in up if c in self._siblings.get(h, ())), None)):
+            return row(c, "sibling", f"{s.name()} and a {c} anchor both under {h.name()}")
     if known:
         if sim[j] >= self.t_rescue: return row(self.classes[j], "embedding", self.descriptions[j])
         return row(self.background, "background", f"no class above {known[0].name()}")
@@ -408,7 +455,7 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
 
 @patch
 def explain(self: EmbeddingMapper, names: Sequence[str]) -> list[dict]:
-    "One row per unique name: `name`, `class`, `rule` (exact|synonym|hypernym|part|gloss|embedding|background), `evidence`, `similarity`."
+    "One row per unique name: `name`, `class`, `rule` (exact|synonym|hypernym|part|gloss|sibling|embedding|background), `evidence`, `similarity`."
     names = list(dict.fromkeys(names))
     sims = self.similarities(names) if names else np.zeros((0, len(self.classes)))
     return [self._dropped(n) or self._decide(n, s) for n, s in zip(names, sims)]

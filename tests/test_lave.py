@@ -84,7 +84,21 @@ def test_unseen_names_level(tmp_path):
         pairs = [l.rstrip("\n").split("\t") for l in open(root/f"unseen_{name}.tsv", encoding="utf-8") if not l.startswith("#")]
         got = EmbeddingMapper(classes, background="background").map([n for n, _ in pairs])
         acc = sum(got[n] == c for n, c in pairs) / len(pairs)
-        assert acc >= 0.84, (name, acc)
+        assert acc >= 0.87, (name, acc)     # reached 0.897-0.904 (chapter 12), less 0.02; the target is 0.85
+
+
+def test_fourth_round_rules():
+    "Unranked senses, object-modified compounds, places covered by stuff, groups of people, siblings, tree parts, comparisons, joined words."
+    cs = {r["name"]: r for r in EmbeddingMapper(CITYSCAPES_CLASSES, background="background").explain(["bikes", "tree branches", "grassland"])}
+    assert {n: r["class"] for n, r in cs.items()} == {"bikes": "bicycle", "tree branches": "vegetation", "grassland": "terrain"}
+    assert cs["tree branches"]["rule"] == "part" and cs["grassland"]["rule"] == "gloss"
+    assert EmbeddingMapper(CITYSCAPES_CLASSES).map(["touring bike", "dirt bike"]) == {"touring bike": "bicycle", "dirt bike": "motorcycle"}
+    ade = {r["name"]: r for r in EmbeddingMapper(ADE150_CLASSES, background="background").explain(["extractor hood", "crowd", "recycling bin"])}
+    assert {n: r["class"] for n, r in ade.items()} == {"extractor hood": "hood", "crowd": "person", "recycling bin": "ashcan"}
+    assert ade["recycling bin"]["rule"] == "sibling" and "bin.n.01" in ade["recycling bin"]["evidence"]
+    assert EmbeddingMapper(CONTEXT59_CLASSES).map(["meadow", "crowd", "textbook"]) == {"meadow": "grass", "crowd": "person",
+                                                                                      "textbook": "book"}
+    assert EmbeddingMapper(VOC_CLASSES).map(["goat"]) == {"goat": "background"}       # "related to sheep" is no sheep
 
 
 def test_parse_reply_official():
