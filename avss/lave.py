@@ -116,7 +116,8 @@ _LEXNAME_COST = {"noun.artifact": 0, "noun.animal": 0, "noun.plant": 0, "noun.pe
                  "noun.substance": 0, "noun.Tops": 0, "noun.location": 1, "noun.body": 2, "noun.group": 3,
                  "noun.phenomenon": 1, "noun.shape": 2}   # physical lexnames; a person/group sense is a long shot unless it is the word's meaning
 _PREFER = {"noun.substance": 1, "noun.Tops": 1, "noun.location": 1, "noun.body": 2, "noun.group": 2, "noun.phenomenon": 2,
-           "noun.shape": 3}                               # for a class name: which physical sense to read it as
+           "noun.shape": 3, "noun.person": 2}             # for a class name: which physical sense to read it as (a class
+                                                          # "mug" or "sponge" is the object, not the person WordNet lists first)
 
 def _physical(synsets) -> list:
     "Noun senses of physical things, in WordNet's order; proper names (instances) dropped."
@@ -183,8 +184,11 @@ def class_synsets(c: str) -> tuple:
     return (min(cands, key=lambda s: _PREFER.get(s.lexname(), 0)),)
 
 # %% ../nbs/12_lave.ipynb #04463976
+_BUILT = ["housing.n.01", "factory.n.01", "warehouse.n.01", "station.n.01"]   # WordNet files apartments, condominiums,
+                                                   # factories, warehouses and stations outside building.n.01; the datasets do not
 _CONVENTIONS = {
-    "cityscapes": {"building": ["house.n.01", "building.n.01", "tower.n.01", "church.n.02", "shop.n.01", "garage.n.01", "high-rise.n.01"],
+    "cityscapes": {"building": ["house.n.01", "building.n.01", "tower.n.01", "church.n.02", "shop.n.01", "garage.n.01", "high-rise.n.01",
+                                *_BUILT],
         "vegetation": ["hedge.n.01", "tree.n.01", "shrub.n.01", "foliage.n.01", "leaf.n.01", "vine.n.01", "shrubbery.n.01", "shrubbery.n.02"],
         "road": ["asphalt.n.01", "lane.n.01", "intersection.n.02", "crossing.n.05"], "sidewalk": ["pathway.n.02", "walk.n.05"],
         "traffic sign": ["signboard.n.01", "street_sign.n.01"], "bus": ["bus.n.01", "coach.n.04"],
@@ -196,13 +200,14 @@ _CONVENTIONS = {
     "voc": {"background": ["tree.n.01", "grass.n.01", "shrub.n.01", "stool.n.01", "bench.n.01", "helicopter.n.01", "truck.n.01",
                            "flower.n.01"], "car": ["van.n.05"], "person": ["crowd.n.01"]},
     "context59": {"cabinet": ["chest_of_drawers.n.01"], "sidewalk": ["pathway.n.02"], "mountain": ["hill.n.01"],
-        "building": ["house.n.01", "church.n.02", "barn.n.01", "tower.n.01", "castle.n.02"],
+        "building": ["house.n.01", "church.n.02", "barn.n.01", "tower.n.01", "castle.n.02", *_BUILT],
         "bag": ["bag.n.06", "bag.n.04", "luggage.n.01"], "cloth": ["tablecloth.n.01"],
         "background": ["towel.n.01", "napkin.n.01", "railing.n.01", "rug.n.01", "stool.n.01"]},
     "ade150": {"house": ["bungalow.n.01", "mansion.n.02", "cabin.n.02"], "plant": ["hedge.n.01", "houseplant.n.01"],
         "streetlight": ["lamppost.n.01"], "bookcase": ["bookshelf.n.01"], "ottoman": ["footstool.n.01"],
         "minibike": ["motorcycle.n.01", "motor_scooter.n.01"], "blanket": ["quilt.n.01"],
-        "painting": ["picture_frame.n.01", "photograph.n.01"], "river": ["stream.n.01"], "background": ["railroad_track.n.01", "tablecloth.n.01"]},
+        "painting": ["picture_frame.n.01", "photograph.n.01"], "river": ["stream.n.01"], "background": ["railroad_track.n.01", "tablecloth.n.01"],
+        "building": _BUILT},
 }
 _CONVENTIONS["context459"] = {"pole": ["lamppost.n.01"], "bag": ["briefcase.n.01", *_CONVENTIONS["context59"]["bag"]],
                               "building": _CONVENTIONS["context59"]["building"], "plant": ["shrub.n.01", "hedge.n.01"],
@@ -210,7 +215,7 @@ _CONVENTIONS["context459"] = {"pole": ["lamppost.n.01"], "bag": ["briefcase.n.01
 _CONVENTIONS["ade847"] = {"house": _CONVENTIONS["ade150"]["house"], "plant": ["hedge.n.01", "houseplant.n.01", "shrub.n.01", "vine.n.01"],
                           "streetlight": ["lamppost.n.01"], "bookcase": ["bookshelf.n.01"], "ottoman": ["footstool.n.01"],
                           "minibike": ["motorcycle.n.01", "motor_scooter.n.01"], "hen": ["chicken.n.02"],
-                          "train": ["locomotive.n.01"], "blanket": ["quilt.n.01"]}
+                          "train": ["locomotive.n.01"], "blanket": ["quilt.n.01"], "building": _BUILT}
 _SUPERSET = {"context59": CONTEXT459_CLASSES}   # the full list a benchmark keeps a subset of; the rest is background
 _PART_OF_WHOLE = {"cityscapes": {"building", "car", "truck", "bus", "train", "motorcycle", "bicycle", "vegetation"}}   # parts labelled as the whole
 
@@ -288,12 +293,12 @@ def _typical_children(h) -> tuple:
 class EmbeddingMapper:
     "Offline LAVE: WordNet synonyms, hypernyms and glosses, weighed and backed up by sentence-embedding similarity."
     def __init__(self, classes: Sequence[str], background: str = "background", convention: str | None = None,
-                 max_senses: int = 5, rank_cost: float = 0.5, sim_weight: float = 8.0, max_cost: float = 3.0,
-                 t_rescue: float = 0.65, t_embed: float = 0.5, wsd_margin: float = 0.2, t_sibling: float = 0.6):
+                 max_senses: int = 5, rank_cost: float = 0.5, sim_weight: float = 8.0, max_cost: float = 2.0,
+                 t_rescue: float = 0.85, t_embed: float = 0.4, wsd_margin: float = 0.1, t_sibling: float = 0.4, t_name: float = 0.6):
         self.classes, self.background, self.index = list(classes), background, ClassIndex(classes, background)
         self.convention = convention if convention is not None else convention_of(self.classes)
         self.max_senses, self.rank_cost, self.sim_weight, self.max_cost = max_senses, rank_cost, sim_weight, max_cost
-        self.t_rescue, self.t_embed, self.wsd_margin, self.t_sibling = t_rescue, t_embed, wsd_margin, t_sibling
+        self.t_rescue, self.t_embed, self.wsd_margin, self.t_sibling, self.t_name = t_rescue, t_embed, wsd_margin, t_sibling, t_name
         self.anchor = {}                                 # synset -> class (or background)
         for c in self.classes:
             for s in class_synsets(c if (c in _SENSES or ", " in c) else readable(c)):
@@ -314,7 +319,7 @@ class EmbeddingMapper:
         for s, c in self.anchor.items(): own.setdefault(c, s)
         self.descriptions = [readable(c) + (f": {own[c].definition()}" if c in own else "") for c in self.classes]
         self._col = {c: i for i, c in enumerate(self.classes)}
-        self._desc_emb, self._cands = None, {}
+        self._desc_emb, self._name_emb, self._cands = None, None, {}
         self._full = ClassIndex(_SUPERSET[self.convention], background) if self.convention in _SUPERSET else None
 
 # %% ../nbs/12_lave.ipynb #b9103ce6
@@ -323,6 +328,17 @@ def similarities(self: EmbeddingMapper, names: Sequence[str]) -> np.ndarray:
     "Cosine similarity (n_names, n_classes) between names and class descriptions; descriptions embedded once."
     if self._desc_emb is None: self._desc_emb = embed(self.descriptions)
     return embed(list(names)) @ self._desc_emb.T
+
+@patch
+def name_similarities(self: EmbeddingMapper, names: Sequence[str]) -> np.ndarray:
+    "Cosine similarity (n_names, n_classes) between names and each class's own names (the best of an ADE list's synonyms)."
+    if self._name_emb is None:
+        parts = [[readable(p) for p in c.split(", ")] for c in self.classes]
+        self._name_owner = np.array([i for i, ps in enumerate(parts) for _ in ps])
+        self._name_emb = embed([p for ps in parts for p in ps])
+    out = np.full((len(self.classes), len(names)), -1.0, np.float32)
+    np.maximum.at(out, self._name_owner, self._name_emb @ embed(list(names)).T)
+    return out.T
 
 @patch
 def proposals(self: EmbeddingMapper, word: str, senses: Sequence) -> list[tuple]:
@@ -442,7 +458,8 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
                 for g in noun_senses(w)[:1]:
                     if g.lexname() == "noun.group" and (m := next((x for x in [g, *g.member_meronyms()] if self.anchor.get(x, self.background) != self.background), None)):
                         return row(self.anchor[m], "gloss", f"{s.name()}: '{w}' ({g.name()}, members {m.name()}) in its gloss")
-    for s in known[:1]:                                 # a sibling: the sense and an anchor of the nearest class share a parent
+    for s in known[:1] if known and known[0].lexname() not in _LIVING else []:   # a sibling: the sense and an anchor of the
+                                                        # nearest class share a parent (not species: a goat is no sheep)
         c = self.classes[j] if len(sim) else None
         up = [h for h, d in sorted(_closure(s).items(), key=lambda t: (t[1], t[0].name())) if 1 <= d <= 2]   # parents, grandparents
         if c is not None and sim[j] >= self.t_sibling and (h := next((h for h in up if c in self._siblings.get(h, ())), None)):
@@ -455,10 +472,24 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
 
 @patch
 def explain(self: EmbeddingMapper, names: Sequence[str]) -> list[dict]:
-    "One row per unique name: `name`, `class`, `rule` (exact|synonym|hypernym|part|gloss|sibling|embedding|background), `evidence`, `similarity`."
+    "One row per unique name: `name`, `class`, `rule` (exact|synonym|hypernym|part|gloss|sibling|name|embedding|background), `evidence`, `similarity`."
     names = list(dict.fromkeys(names))
-    sims = self.similarities(names) if names else np.zeros((0, len(self.classes)))
-    return [self._dropped(n) or self._decide(n, s) for n, s in zip(names, sims)]
+    if not names: return []
+    sims, own = self.similarities(names), self.name_similarities(names)
+    return [self._dropped(n) or self._near_name(self._decide(n, s), o) for n, s, o in zip(names, sims, own)]
+
+@patch
+def _near_name(self: EmbeddingMapper, row: dict, own: np.ndarray) -> dict:
+    "A weak decision (sibling, embedding, no class above) gives way to a class whose own name the name nearly is."
+    weak = row["rule"] in ("sibling", "embedding") or (
+        row["rule"] == "background" and row["evidence"].startswith(("no class above", "not in WordNet")))
+    if any(s.lexname() in _LIVING for s in noun_senses(row["name"])[:1]): return row   # WordNet's biology is right: a goat is no sheep
+    mods = set(str(row["name"]).lower().split()[:-1])  # a compound is not its modifier: a bus stop is no bus
+    own = np.where([bool(mods & set(readable(p).lower() for p in c.split(", "))) for c in self.classes], -1.0, own)
+    j = int(own.argmax())
+    c = self.classes[j]
+    if not weak or own[j] < self.t_name or c in (row["class"], self.background): return row
+    return dict(row, **{"class": c, "rule": "name", "evidence": f"the name is nearly {c[:40]!r} ({own[j]:.2f})"})
 
 @patch
 def _dropped(self: EmbeddingMapper, name: str) -> dict | None:

@@ -84,7 +84,7 @@ def test_unseen_names_level(tmp_path):
         pairs = [l.rstrip("\n").split("\t") for l in open(root/f"unseen_{name}.tsv", encoding="utf-8") if not l.startswith("#")]
         got = EmbeddingMapper(classes, background="background").map([n for n, _ in pairs])
         acc = sum(got[n] == c for n, c in pairs) / len(pairs)
-        assert acc >= 0.87, (name, acc)     # reached 0.897-0.904 (chapter 12), less 0.02; the target is 0.85
+        assert acc >= 0.87, (name, acc)     # reached 0.897-0.904 in round five, 0.899-0.931 now (chapter 12), less 0.02; the target is 0.85
 
 
 def test_fourth_round_rules():
