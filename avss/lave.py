@@ -151,7 +151,7 @@ _SENSES = {   # class name -> the synsets datasets mean (ours, from the datasets
     "building": ["building.n.01"], "boat": ["boat.n.01", "ship.n.01", "vessel.n.02"], "train": ["train.n.01", "locomotive.n.01", "streetcar.n.01"],
     "cabinet": ["cabinet.n.01", "cupboard.n.01"], "platform": ["platform.n.01"], "wood": ["wood.n.01", "lumber.n.01"],
     "bedclothes": ["bedclothes.n.01", "bedspread.n.01", "bed_linen.n.01"], "floor": ["floor.n.01", "floor.n.02"], "pole": ["pole.n.01"],
-    "rider": ["rider.n.01", "cyclist.n.01", "motorcyclist.n.01"], "vegetation": ["vegetation.n.01", "plant.n.02"],
+    "rider": ["rider.n.01", "rider.n.03", "cyclist.n.01", "motorcyclist.n.01"], "vegetation": ["vegetation.n.01", "plant.n.02"],
     "terrain": ["terrain.n.01", "grass.n.01", "lawn.n.01", "field.n.01", "soil.n.02", "sand.n.01", "gravel.n.01", "land.n.04"],
     "traffic sign": ["street_sign.n.01"], "road": ["road.n.01", "street.n.01", "crossing.n.05"],
     "sidewalk": ["sidewalk.n.01", "curb.n.01", "walk.n.05"], "cup": ["cup.n.01", "mug.n.04"], "computer": ["computer.n.01"],
@@ -160,6 +160,7 @@ _SENSES = {   # class name -> the synsets datasets mean (ours, from the datasets
     "skyscraper": ["skyscraper.n.01", "high-rise.n.01"], "sky": ["sky.n.01", "cloud.n.02"], "pier": ["pier.n.01", "breakwater.n.01"],
     "flower": ["flower.n.01", "flower.n.02"], "shoe": ["shoe.n.01", "boot.n.01", "footwear.n.02"],
     "picture": ["picture.n.02", "painting.n.01"], "field": ["field.n.01", "grassland.n.01", "plain.n.01"], "plate": ["plate.n.04"], "van": ["van.n.05", "minivan.n.01"], "eyeglass": ["spectacles.n.01", "eyeglass.n.01"],
+    "turtle": ["turtle.n.02"], "chicken": ["chicken.n.02"],
 }
 
 @functools.lru_cache(maxsize=None)
@@ -267,7 +268,7 @@ def _is_material(s) -> bool: return any(h.name() in _MATERIAL for h in _closure(
 def sense_costs(word: str, senses: tuple) -> tuple:
     """How unlikely each sense is as the *visible thing* a captioner named, in WordNet's order: rank cost comes later;
     here the lexname cost, +1 for a sense never seen in the sense index when another was seen 3+ times ("box" the
-    shrub), +1 for a material reading when the word also names an object ("birch" the wood vs the tree), +2 for a food
+    shrub), +2 for a material reading when the word also names an object ("birch" the wood vs the tree), +2 for a food
     reading when the word also names an animal ("duck" the bird, not its meat), and the person
     cost waived for a first sense only when the word is a person word (tagged as such, or no other physical sense)."""
     counts = [_count(s, word) for s in senses]
@@ -278,7 +279,7 @@ def sense_costs(word: str, senses: tuple) -> tuple:
         c = _LEXNAME_COST[k]
         if k == "noun.person" and r == 0 and (n > 0 or all(x in ("noun.person", "noun.group") for x in kinds)): c = 0
         if n == 0 and max(counts) >= 3: c += 1
-        if objects and k in ("noun.substance", "noun.plant", "noun.food", "noun.artifact") and _is_material(s): c += 1
+        if objects and k in ("noun.substance", "noun.plant", "noun.food", "noun.artifact") and _is_material(s): c += 2
         if k == "noun.food" and "noun.animal" in kinds: c += 2   # the animal, not its meat ("duck", "chicken")
         out.append(c)
     return tuple(out)
@@ -293,12 +294,14 @@ def _typical_children(h) -> tuple:
 class EmbeddingMapper:
     "Offline LAVE: WordNet synonyms, hypernyms and glosses, weighed and backed up by sentence-embedding similarity."
     def __init__(self, classes: Sequence[str], background: str = "background", convention: str | None = None,
-                 max_senses: int = 5, rank_cost: float = 0.5, sim_weight: float = 8.0, max_cost: float = 2.0,
-                 t_rescue: float = 0.85, t_embed: float = 0.4, wsd_margin: float = 0.1, t_sibling: float = 0.4, t_name: float = 0.6):
+                 max_senses: int = 5, rank_cost: float = 1.0, sim_weight: float = 8.0, max_cost: float = 2.0,
+                 t_rescue: float = 0.65, t_embed: float = 0.4, wsd_margin: float = 0.1, t_sibling: float = 0.4, t_name: float = 0.6,
+                 t_name_known: float = 0.65):
         self.classes, self.background, self.index = list(classes), background, ClassIndex(classes, background)
         self.convention = convention if convention is not None else convention_of(self.classes)
         self.max_senses, self.rank_cost, self.sim_weight, self.max_cost = max_senses, rank_cost, sim_weight, max_cost
-        self.t_rescue, self.t_embed, self.wsd_margin, self.t_sibling, self.t_name = t_rescue, t_embed, wsd_margin, t_sibling, t_name
+        self.t_rescue, self.t_embed, self.wsd_margin, self.t_sibling = t_rescue, t_embed, wsd_margin, t_sibling
+        self.t_name, self.t_name_known = t_name, t_name_known
         self.anchor = {}                                 # synset -> class (or background)
         for c in self.classes:
             for s in class_synsets(c if (c in _SENSES or ", " in c) else readable(c)):
@@ -392,10 +395,16 @@ def _adjective_nouns(word: str) -> tuple:
 
 _LIVING = ("noun.animal", "noun.person", "noun.plant")
 
+@functools.lru_cache(maxsize=None)
+def _mostly_adjective(word: str) -> bool:
+    "Whether the sense index tagged `word` more often as an adjective than as a noun ('black', 'wild'; not 'stone')."
+    n = lambda pos: sum(l.count() for s in wordnet().synsets(word, pos) for l in s.lemmas() if l.name().lower() == word)
+    return n("a") + n("s") > n("n")
+
 def _head_senses(modifier: str, senses: Sequence) -> tuple:
-    "A compound's head senses; after a modifier that names an object, its living senses are dropped ('baseball bat', 'extractor hood')."
-    thing = any(s.lexname() in ("noun.artifact", "noun.substance") for s in noun_senses(modifier)[:2])
-    kept = tuple(s for s in senses if s.lexname() not in _LIVING)
+    "A compound's head senses; after a modifier that names an object, its living and food senses are dropped ('baseball bat', 'coat rack')."
+    thing = not _mostly_adjective(modifier) and any(s.lexname() in ("noun.artifact", "noun.substance") for s in noun_senses(modifier)[:2])
+    kept = tuple(s for s in senses if s.lexname() not in _LIVING + ("noun.food",))
     return kept if thing and kept else tuple(senses)
 
 @patch
@@ -484,11 +493,13 @@ def _near_name(self: EmbeddingMapper, row: dict, own: np.ndarray) -> dict:
     weak = row["rule"] in ("sibling", "embedding") or (
         row["rule"] == "background" and row["evidence"].startswith(("no class above", "not in WordNet")))
     if any(s.lexname() in _LIVING for s in noun_senses(row["name"])[:1]): return row   # WordNet's biology is right: a goat is no sheep
-    mods = set(str(row["name"]).lower().split()[:-1])  # a compound is not its modifier: a bus stop is no bus
-    own = np.where([bool(mods & set(readable(p).lower() for p in c.split(", "))) for c in self.classes], -1.0, own)
-    j = int(own.argmax())
+    mods = str(row["name"]).lower().split()[:-1]       # a compound is not its modifier: a bus stop is no bus, a bike rack
+    named = {self.anchor[s] for w in mods for s in noun_senses(w) if s in self.anchor}   # no bicycle, a coffee mug no
+    own = np.where([c in named or bool(set(mods) & set(readable(c).lower().replace(",", " ").split())) for c in self.classes], -1.0, own)
+    j = int(own.argmax())                               # coffee table
     c = self.classes[j]
-    if not weak or own[j] < self.t_name or c in (row["class"], self.background): return row
+    t = self.t_name_known if noun_senses(row["name"]) else self.t_name   # a word WordNet knows needs more than a look-alike
+    if not weak or own[j] < t or c in (row["class"], self.background): return row
     return dict(row, **{"class": c, "rule": "name", "evidence": f"the name is nearly {c[:40]!r} ({own[j]:.2f})"})
 
 @patch

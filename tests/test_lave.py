@@ -84,7 +84,7 @@ def test_unseen_names_level(tmp_path):
         pairs = [l.rstrip("\n").split("\t") for l in open(root/f"unseen_{name}.tsv", encoding="utf-8") if not l.startswith("#")]
         got = EmbeddingMapper(classes, background="background").map([n for n, _ in pairs])
         acc = sum(got[n] == c for n, c in pairs) / len(pairs)
-        assert acc >= 0.87, (name, acc)     # reached 0.897-0.904 in round five, 0.899-0.931 now (chapter 12), less 0.02; the target is 0.85
+        assert acc >= 0.87, (name, acc)     # reached 0.897-0.904 in round five, 0.897-0.926 now (chapter 12), less 0.02; the target is 0.85
 
 
 def test_fourth_round_rules():
@@ -122,3 +122,19 @@ def test_registry():
     register_mapper("const")(lambda classes, model=None, cache_path=None, **kw: ExactMapper(classes))
     try: assert isinstance(make_mapper("const", VOC_CLASSES), ExactMapper)
     finally: del MAPPERS["const"]
+
+
+def test_sixth_and_seventh_round_rules():
+    "Near class names for weak decisions, not for species or a modifier's class; built structures; class senses; compound heads."
+    c459 = {r["name"]: r for r in EmbeddingMapper(CONTEXT459_CLASSES, background="background").explain(["high heels", "iphone", "coat rack"])}
+    assert {n: r["class"] for n, r in c459.items()} == {"high heels": "shoe", "iphone": "cell phone", "coat rack": "background"}
+    assert c459["iphone"]["rule"] == "name" and "cell phone" in c459["iphone"]["evidence"]   # not in WordNet: the name decides
+    ade = EmbeddingMapper(ADE150_CLASSES, background="background").map(["pillowcase", "lampshade", "coffee mug", "teapot"])
+    assert ade == {"pillowcase": "pillow", "lampshade": "lamp", "coffee mug": "background",   # a coffee mug is no coffee table,
+                   "teapot": "background"}                                                  # a known teapot only looks like ADE's "pot"
+    assert EmbeddingMapper(VOC_CLASSES).map(["goat", "donkey", "black cat"]) == {"goat": "background", "donkey": "background",
+                                                                                "black cat": "cat"}   # species stay apart
+    cs = EmbeddingMapper(CITYSCAPES_CLASSES, background="background").map(["apartments", "warehouse", "factory", "bike rack", "bike rider"])
+    assert cs == {"apartments": "building", "warehouse": "building", "factory": "building", "bike rack": "background",
+                  "bike rider": "rider"}
+    assert EmbeddingMapper(ADE847_CLASSES).map(["coffee mug"]) == {"coffee mug": "mug"}        # the class "mug" is the vessel, not a chump
