@@ -490,16 +490,20 @@ def explain(self: EmbeddingMapper, names: Sequence[str]) -> list[dict]:
 @patch
 def _near_name(self: EmbeddingMapper, row: dict, own: np.ndarray) -> dict:
     "A weak decision (sibling, embedding, no class above) gives way to a class whose own name the name nearly is."
-    weak = row["rule"] in ("sibling", "embedding") or (
+    weak = row["rule"] in ("sibling", "embedding") or (       # the evidence _decide writes when no class lies above
         row["rule"] == "background" and row["evidence"].startswith(("no class above", "not in WordNet")))
-    if any(s.lexname() in _LIVING for s in noun_senses(row["name"])[:1]): return row   # WordNet's biology is right: a goat is no sheep
-    mods = str(row["name"]).lower().split()[:-1]       # a compound is not its modifier: a bus stop is no bus, a bike rack
-    named = {self.anchor[s] for w in mods for s in noun_senses(w) if s in self.anchor}   # no bicycle, a coffee mug no
-    own = np.where([c in named or bool(set(mods) & set(readable(c).lower().replace(",", " ").split())) for c in self.classes], -1.0, own)
-    j = int(own.argmax())                               # coffee table
+    senses = noun_senses(row["name"])
+    if not weak or any(s.lexname() in _LIVING for s in senses[:1]): return row   # WordNet's biology is right: a goat is no sheep
+    if not hasattr(self, "_class_words"):
+        self._class_words = [set(readable(c).lower().replace(",", " ").split()) for c in self.classes]
+    # a compound is not its modifier: a bus stop is no bus, a bike rack no bicycle, a coffee mug no coffee table
+    mods = str(row["name"]).lower().split()[:-1]
+    named = {self.anchor[s] for w in mods for s in noun_senses(w) if s in self.anchor}
+    own = np.where([c in named or bool(ws & set(mods)) for c, ws in zip(self.classes, self._class_words)], -1.0, own)
+    j = int(own.argmax())
     c = self.classes[j]
-    t = self.t_name_known if noun_senses(row["name"]) else self.t_name   # a word WordNet knows needs more than a look-alike
-    if not weak or own[j] < t or c in (row["class"], self.background): return row
+    t = self.t_name_known if senses else self.t_name   # a word WordNet knows needs more than a look-alike
+    if own[j] < t or c in (row["class"], self.background): return row
     return dict(row, **{"class": c, "rule": "name", "evidence": f"the name is nearly {c[:40]!r} ({own[j]:.2f})"})
 
 @patch
