@@ -270,14 +270,15 @@ def sense_costs(word: str, senses: tuple) -> tuple:
     here the lexname cost, +1 for a sense never seen in the sense index when another was seen 3+ times ("box" the
     shrub), +2 for a material reading when the word also names an object ("birch" the wood vs the tree), +2 for a food
     reading when the word also names an animal ("duck" the bird, not its meat), and the person
-    cost waived for a first sense only when the word is a person word (tagged as such, or no other physical sense)."""
+    or group cost waived for a first sense only when the word is a person or group word (tagged as such, or no other
+    physical sense: "spectators", "people"). Counts are looked up for `word` as given: pass the singular."""
     counts = [_count(s, word) for s in senses]
     kinds = [s.lexname() for s in senses]
     objects = any(not _is_material(s) and k in ("noun.artifact", "noun.animal", "noun.plant", "noun.object") for s, k in zip(senses, kinds))
     out = []
     for r, (s, k, n) in enumerate(zip(senses, kinds, counts)):
         c = _LEXNAME_COST[k]
-        if k == "noun.person" and r == 0 and (n > 0 or all(x in ("noun.person", "noun.group") for x in kinds)): c = 0
+        if k in ("noun.person", "noun.group") and r == 0 and (n > 0 or all(x in ("noun.person", "noun.group") for x in kinds)): c = 0
         if n == 0 and max(counts) >= 3: c += 1
         if objects and k in ("noun.substance", "noun.plant", "noun.food", "noun.artifact") and _is_material(s): c += 2
         if k == "noun.food" and "noun.animal" in kinds: c += 2   # the animal, not its meat ("duck", "chicken")
@@ -350,7 +351,7 @@ def proposals(self: EmbeddingMapper, word: str, senses: Sequence) -> list[tuple]
     base = (wordnet().morphy(word.replace(" ", "_"), "n") or word).replace("_", " ")
     ranked = any(_count(s, base) for s in senses)    # WordNet orders a word's senses by the sense index's counts; with none
     out = []                                         # counted the order says nothing ("bike": motorcycle before bicycle)
-    for r, (sense, lc) in enumerate(zip(senses, sense_costs(word, senses))):
+    for r, (sense, lc) in enumerate(zip(senses, sense_costs(base, senses))):   # counts are kept for the singular
         r = r if ranked else 0
         g = gloss_genus(sense)
         for start, off, ev in [(sense, 0, sense.name())] + ([(g, 1, f"{sense.name()} ~gloss~ {g.name()}")] if g not in (None, sense) else []):
@@ -416,6 +417,39 @@ def _by_sense_gloss(self: EmbeddingMapper, name: str, senses: Sequence) -> tuple
     if sims[best] < sims[0] + self.wsd_margin: return tuple(senses)
     return (senses[best],) + tuple(s for i, s in enumerate(senses) if i != best)
 
+_POSTMOD = set("on in with of at near under beside by behind inside from without atop".split())
+_OF_PARTS = _PARTITIVE | set("flight bunch herd flock row stack pair couple cluster bouquet pack team school sheet slice".split())
+_DETERMINERS = set("a an the some his her their its two three several many no".split())
+
+def _np_head(words: Sequence[str]) -> tuple:
+    """(head words, linking word, complement) of a phrase with a postmodifier: 'man on a bicycle' -> (man, on, bicycle),
+    'girl riding a scooter' -> (girl, riding, scooter), 'flight of stairs' -> (stairs, None, ()) (a partitive's complement
+    is the thing). A phrase WordNet knows whole ('chest of drawers') or without a postmodifier is returned as it is."""
+    words = [w for i, w in enumerate(words) if not (i == 0 and w in _DETERMINERS)] or list(words)
+    if len(words) < 3 or noun_senses(" ".join(words)): return list(words), None, ()
+    for i in range(1, len(words) - 1):
+        w = words[i]
+        verb = w.endswith("ing") and wordnet().morphy(w, "v") and not noun_senses(" ".join(words[:i + 1]))
+        if (w in _POSTMOD or verb) and noun_senses(" ".join(words[:i])):   # the head is a noun ("no parking sign" has none)
+            tail = tuple(x for x in words[i + 1:] if x not in _DETERMINERS)
+            if not tail: break
+            if w == "of" and (wordnet().morphy(words[i - 1], "n") or words[i - 1]) in _OF_PARTS: return list(tail), None, ()
+            return list(words[:i]), w, tail
+    return list(words), None, ()
+
+_RIDERS = {"cityscapes": "rider"}   # a person on a bicycle or motorcycle is Cityscapes' rider, not its person
+_MOUNTED = ("on", "riding", "astride", "pedaling", "pedalling")
+
+@patch
+def _rider(self: EmbeddingMapper, head: Sequence[str], via: str | None, tail: Sequence[str]) -> str | None:
+    "Evidence that `head via tail` is a person on a two-wheeler, in a dataset with a rider class; else None."
+    rider = _RIDERS.get(self.convention)
+    if rider not in self.classes or via not in _MOUNTED or not tail: return None
+    people = {_synset("person.n.01"), _synset("people.n.01")}
+    if not any(people & set(_closure(s)) for s in noun_senses(" ".join(head))[:1]): return None
+    rides = {self.anchor.get(h) for s in noun_senses(tail[-1])[:3] for h in _closure(s)} & {"bicycle", "motorcycle"}
+    return f"a person {via} a {tail[-1]} ({', '.join(sorted(rides))}): {rider}" if rides else None
+
 @patch
 def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
     row = lambda c, rule, ev: {"name": name, "class": c, "rule": rule, "evidence": ev, "similarity": round(float(sim.max()), 4) if len(sim) else 0.0}
@@ -423,6 +457,8 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
     words = re.sub(r"[^\w\s-]", " ", str(name).lower()).split()
     while len(words) > 1 and words[-1].endswith("ing") and wordnet().morphy(words[-1], "v") and not noun_senses(words[-1]):   # "woman walking": the walker
         words = words[:-1]
+    words, via, tail = _np_head(words)                  # "man on a bicycle": the man (Cityscapes: a rider)
+    if ev := self._rider(words, via, tail): return row(_RIDERS[self.convention], "convention", ev)
     j = int(sim.argmax()) if len(sim) else 0
     simc = lambda c: sim[self._col[c]] if c in self._col else 0.5
     if len(words) == 1 and not noun_senses(words[0]) and len(words[0]) >= 6 and not (len(sim) and sim[j] >= self.t_embed):

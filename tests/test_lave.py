@@ -138,3 +138,19 @@ def test_sixth_and_seventh_round_rules():
     assert cs == {"apartments": "building", "warehouse": "building", "factory": "building", "bike rack": "background",
                   "bike rider": "rider"}
     assert EmbeddingMapper(ADE847_CLASSES).map(["coffee mug"]) == {"coffee mug": "mug"}        # the class "mug" is the vessel, not a chump
+
+
+def test_phrase_heads_riders_and_plural_counts():
+    "A postmodified phrase is its head; Cityscapes' person on a two-wheeler is a rider; sense counts of a plural are its singular's."
+    cs = EmbeddingMapper(CITYSCAPES_CLASSES, background="background").explain(
+        ["man on a bicycle", "girl riding a scooter", "man crossing the street", "people walking", "no parking sign", "bike rider"])
+    assert {r["name"]: r["class"] for r in cs} == {"man on a bicycle": "rider", "girl riding a scooter": "rider",
+                                                    "man crossing the street": "person", "people walking": "person",
+                                                    "no parking sign": "traffic sign", "bike rider": "rider"}
+    assert cs[0]["rule"] == "convention" and "bicycle" in cs[0]["evidence"]
+    assert EmbeddingMapper(VOC_CLASSES).map(["man on a bicycle", "bottle of wine", "dog on a leash"]) == {
+        "man on a bicycle": "person", "bottle of wine": "bottle", "dog on a leash": "dog"}   # no rider class: the person
+    assert EmbeddingMapper(CONTEXT59_CLASSES, background="background").map(["cup of tea", "spectators", "flight of stairs"]) == {
+        "cup of tea": "cup", "spectators": "person", "flight of stairs": "background"}   # Context-59 drops stairs
+    assert EmbeddingMapper(ADE150_CLASSES).map(["chest of drawers"]) == {"chest of drawers": "chest of drawers"}   # known whole
+    assert EmbeddingMapper(CONTEXT459_CLASSES).map(["sheets of paper"]) == {"sheets of paper": "paper"}   # a partitive's thing
