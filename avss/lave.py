@@ -423,7 +423,7 @@ _DETERMINERS = set("a an the some his her their its two three several many no".s
 
 def _np_head(words: Sequence[str]) -> tuple:
     """(head words, linking word, complement) of a phrase with a postmodifier: 'man on a bicycle' -> (man, on, bicycle),
-    'girl riding a scooter' -> (girl, riding, scooter), 'flight of stairs' -> (stairs, None, ()) (a partitive's complement
+    'girl riding a scooter' -> (girl, riding, scooter), 'sheets of paper' -> (paper, None, ()) (a partitive's complement
     is the thing). A phrase WordNet knows whole ('chest of drawers') or without a postmodifier is returned as it is."""
     words = [w for i, w in enumerate(words) if not (i == 0 and w in _DETERMINERS)] or list(words)
     if len(words) < 3 or noun_senses(" ".join(words)): return list(words), None, ()
@@ -517,7 +517,7 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
 
 @patch
 def explain(self: EmbeddingMapper, names: Sequence[str]) -> list[dict]:
-    "One row per unique name: `name`, `class`, `rule` (exact|synonym|hypernym|part|gloss|sibling|name|embedding|background), `evidence`, `similarity`."
+    "One row per unique name: `name`, `class`, `rule` (exact|synonym|hypernym|part|gloss|sibling|name|convention|embedding|background), `evidence`, `similarity`."
     names = list(dict.fromkeys(names))
     if not names: return []
     sims, own = self.similarities(names), self.name_similarities(names)
