@@ -297,12 +297,12 @@ class EmbeddingMapper:
     def __init__(self, classes: Sequence[str], background: str = "background", convention: str | None = None,
                  max_senses: int = 5, rank_cost: float = 1.0, sim_weight: float = 8.0, max_cost: float = 2.0,
                  t_rescue: float = 0.65, t_embed: float = 0.4, wsd_margin: float = 0.1, t_sibling: float = 0.4, t_name: float = 0.6,
-                 t_name_known: float = 0.65):
+                 t_name_known: float = 0.65, t_gloss: float = 0.55):
         self.classes, self.background, self.index = list(classes), background, ClassIndex(classes, background)
         self.convention = convention if convention is not None else convention_of(self.classes)
         self.max_senses, self.rank_cost, self.sim_weight, self.max_cost = max_senses, rank_cost, sim_weight, max_cost
         self.t_rescue, self.t_embed, self.wsd_margin, self.t_sibling = t_rescue, t_embed, wsd_margin, t_sibling
-        self.t_name, self.t_name_known = t_name, t_name_known
+        self.t_name, self.t_name_known, self.t_gloss = t_name, t_name_known, t_gloss
         self.anchor = {}                                 # synset -> class (or background)
         for c in self.classes:
             for s in class_synsets(c if (c in _SENSES or ", " in c) else readable(c)):
@@ -451,6 +451,25 @@ def _rider(self: EmbeddingMapper, head: Sequence[str], via: str | None, tail: Se
     return f"a person {via} a {tail[-1]} ({', '.join(sorted(rides))}): {rider}" if rides else None
 
 @patch
+def _named_by(self: EmbeddingMapper, modifiers: Sequence[str]) -> np.ndarray:
+    "Which classes a compound's modifiers name (a bus stop is no bus, a coffee mug no coffee table): a bool per class."
+    if not hasattr(self, "_class_words"):
+        self._class_words = [set(readable(c).lower().replace(",", " ").split()) for c in self.classes]
+    named = {self.anchor[s] for w in modifiers for s in noun_senses(w) if s in self.anchor}
+    return np.array([c in named or bool(ws & set(modifiers)) for c, ws in zip(self.classes, self._class_words)], bool)
+
+@patch
+def _by_definition(self: EmbeddingMapper, words: Sequence[str], sense) -> tuple | None:
+    """(class, rule, evidence) when the name read with its sense's gloss ("computer screen: the screen of a cathode-ray
+    tube …") is at least `t_gloss` similar to a class description (tv monitor), else None."""
+    if self._desc_emb is None: self.similarities([])
+    sims = embed([f"{' '.join(words)}: {sense.definition()}"])[0] @ self._desc_emb.T
+    sims = np.where(self._named_by(list(words[:-1])), -1.0, sims)
+    j = int(sims.argmax())
+    if sims[j] < self.t_gloss: return None
+    return self.classes[j], "definition", f"{sense.name()}'s gloss is nearly {self.descriptions[j][:40]!r} ({sims[j]:.2f})"
+
+@patch
 def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
     row = lambda c, rule, ev: {"name": name, "class": c, "rule": rule, "evidence": ev, "similarity": round(float(sim.max()), 4) if len(sim) else 0.0}
     if (hit := self.index.get(name)) is not None: return row(hit, "exact", hit)
@@ -511,13 +530,15 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
             return row(c, "sibling", f"{s.name()} and a {c} anchor both under {h.name()}")
     if known:
         if sim[j] >= self.t_rescue: return row(self.classes[j], "embedding", self.descriptions[j])
+        if known[0].lexname() not in _LIVING and (got := self._by_definition(words, known[0])):
+            return row(*got)
         return row(self.background, "background", f"no class above {known[0].name()}")
     if len(sim) and sim[j] >= self.t_embed: return row(self.classes[j], "embedding", self.descriptions[j])
     return row(self.background, "background", "not in WordNet; nearest: " + (self.descriptions[j] if len(sim) else "-"))
 
 @patch
 def explain(self: EmbeddingMapper, names: Sequence[str]) -> list[dict]:
-    "One row per unique name: `name`, `class`, `rule` (exact|synonym|hypernym|part|gloss|sibling|name|convention|embedding|background), `evidence`, `similarity`."
+    "One row per unique name: `name`, `class`, `rule` (exact|synonym|hypernym|part|gloss|sibling|definition|name|convention|embedding|background), `evidence`, `similarity`."
     names = list(dict.fromkeys(names))
     if not names: return []
     sims, own = self.similarities(names), self.name_similarities(names)
@@ -525,17 +546,13 @@ def explain(self: EmbeddingMapper, names: Sequence[str]) -> list[dict]:
 
 @patch
 def _near_name(self: EmbeddingMapper, row: dict, own: np.ndarray) -> dict:
-    "A weak decision (sibling, embedding, no class above) gives way to a class whose own name the name nearly is."
-    weak = row["rule"] in ("sibling", "embedding") or (       # the evidence _decide writes when no class lies above
+    "A weak decision (sibling, definition, embedding, no class above) gives way to a class whose own name the name nearly is."
+    weak = row["rule"] in ("sibling", "definition", "embedding") or (       # the evidence _decide writes when no class lies above
         row["rule"] == "background" and row["evidence"].startswith(("no class above", "not in WordNet")))
     senses = noun_senses(row["name"])
     if not weak or any(s.lexname() in _LIVING for s in senses[:1]): return row   # WordNet's biology is right: a goat is no sheep
-    if not hasattr(self, "_class_words"):
-        self._class_words = [set(readable(c).lower().replace(",", " ").split()) for c in self.classes]
     # a compound is not its modifier: a bus stop is no bus, a bike rack no bicycle, a coffee mug no coffee table
-    mods = str(row["name"]).lower().split()[:-1]
-    named = {self.anchor[s] for w in mods for s in noun_senses(w) if s in self.anchor}
-    own = np.where([c in named or bool(ws & set(mods)) for c, ws in zip(self.classes, self._class_words)], -1.0, own)
+    own = np.where(self._named_by(str(row["name"]).lower().split()[:-1]), -1.0, own)
     j = int(own.argmax())
     c = self.classes[j]
     t = self.t_name_known if senses else self.t_name   # a word WordNet knows needs more than a look-alike

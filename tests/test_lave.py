@@ -154,3 +154,17 @@ def test_phrase_heads_riders_and_plural_counts():
         "cup of tea": "cup", "spectators": "person", "flight of stairs": "background"}   # Context-59 drops stairs
     assert EmbeddingMapper(ADE150_CLASSES).map(["chest of drawers"]) == {"chest of drawers": "chest of drawers"}   # known whole
     assert EmbeddingMapper(CONTEXT459_CLASSES).map(["sheets of paper"]) == {"sheets of paper": "paper"}   # a partitive's thing
+
+def test_definition_rule():
+    "A known name with no class above is read with its gloss; the modifier's class and living things are exempt."
+    voc = {r["name"]: r for r in EmbeddingMapper(VOC_CLASSES).explain(["computer screen", "monorail", "goat", "hot dog stand"])}
+    assert {n: r["class"] for n, r in voc.items()} == {"computer screen": "tvmonitor", "monorail": "train", "goat": "background",
+                                                      "hot dog stand": "background"}
+    assert voc["computer screen"]["rule"] == "definition" and "computer_screen.n.01" in voc["computer screen"]["evidence"]
+    ade = EmbeddingMapper(ADE150_CLASSES).explain(["wastebasket", "coffee mug", "pillowcase"])
+    assert [(r["class"], r["rule"]) for r in ade] == [("ashcan", "definition"), ("background", "background"), ("pillow", "name")]
+    # a definition is a weak decision: a name that is nearly a class's own name still wins (a pillowcase's gloss is a blanket's)
+    assert EmbeddingMapper(CITYSCAPES_CLASSES, background="background").map(["bus stop", "pedestrian path"]) == {
+        "bus stop": "background", "pedestrian path": "sidewalk"}   # a bus stop's gloss is about buses: the modifier's class is skipped
+    off = EmbeddingMapper(VOC_CLASSES, t_gloss=1.01).map(["computer screen", "monorail"])
+    assert off == {"computer screen": "background", "monorail": "background"}   # the rule is what maps them
