@@ -193,6 +193,7 @@ _CONVENTIONS = {
         "vegetation": ["hedge.n.01", "tree.n.01", "shrub.n.01", "foliage.n.01", "leaf.n.01", "vine.n.01", "shrubbery.n.01", "shrubbery.n.02"],
         "road": ["asphalt.n.01", "lane.n.01", "intersection.n.02", "crossing.n.05"], "sidewalk": ["pathway.n.02", "walk.n.05"],
         "traffic sign": ["signboard.n.01", "street_sign.n.01"], "bus": ["bus.n.01", "coach.n.04"],
+        "rider": ["pedaler.n.01", "skater.n.01"],      # the dataset's rider: anyone moved by a device, skaters included
         "pole": ["post.n.04", "lamppost.n.01", "streetlight.n.01", "telephone_pole.n.01", "signpost.n.01", "flagpole.n.02"],
         "car": ["van.n.05", "minivan.n.01", "car.n.01", "jeep.n.01"], "person": ["crowd.n.01"],
         "train": ["streetcar.n.01", "train.n.01", "locomotive.n.01", "subway_train.n.01"], "wall": ["stone_wall.n.01"],
@@ -297,12 +298,14 @@ class EmbeddingMapper:
     def __init__(self, classes: Sequence[str], background: str = "background", convention: str | None = None,
                  max_senses: int = 5, rank_cost: float = 1.0, sim_weight: float = 8.0, max_cost: float = 2.0,
                  t_rescue: float = 0.65, t_embed: float = 0.4, wsd_margin: float = 0.1, t_sibling: float = 0.4, t_name: float = 0.6,
-                 t_name_known: float = 0.65, t_gloss: float = 0.55):
+                 t_name_known: float = 0.65, t_gloss: float = 0.55,
+                 t_name_strong: float = 0.7, name_margin: float = 0.2):
         self.classes, self.background, self.index = list(classes), background, ClassIndex(classes, background)
         self.convention = convention if convention is not None else convention_of(self.classes)
         self.max_senses, self.rank_cost, self.sim_weight, self.max_cost = max_senses, rank_cost, sim_weight, max_cost
         self.t_rescue, self.t_embed, self.wsd_margin, self.t_sibling = t_rescue, t_embed, wsd_margin, t_sibling
         self.t_name, self.t_name_known, self.t_gloss = t_name, t_name_known, t_gloss
+        self.t_name_strong, self.name_margin = t_name_strong, name_margin
         self.anchor = {}                                 # synset -> class (or background)
         for c in self.classes:
             for s in class_synsets(c if (c in _SENSES or ", " in c) else readable(c)):
@@ -429,7 +432,8 @@ def _np_head(words: Sequence[str]) -> tuple:
     if len(words) < 3 or noun_senses(" ".join(words)): return list(words), None, ()
     for i in range(1, len(words) - 1):
         w = words[i]
-        verb = w.endswith("ing") and wordnet().morphy(w, "v") and not noun_senses(" ".join(words[:i + 1]))
+        verb = (w.endswith("ing") or (w.endswith("ed") and words[i + 1] in _POSTMOD)) and wordnet().morphy(w, "v") \
+               and not noun_senses(" ".join(words[:i + 1]))   # "girl riding a scooter", "bird perched on a fence"
         if (w in _POSTMOD or verb) and noun_senses(" ".join(words[:i])):   # the head is a noun ("no parking sign" has none)
             tail = tuple(x for x in words[i + 1:] if x not in _DETERMINERS)
             if not tail: break
@@ -437,26 +441,52 @@ def _np_head(words: Sequence[str]) -> tuple:
             return list(words[:i]), w, tail
     return list(words), None, ()
 
-_RIDERS = {"cityscapes": "rider"}   # a person on a bicycle or motorcycle is Cityscapes' rider, not its person
-_MOUNTED = ("on", "riding", "astride", "pedaling", "pedalling")
+_RIDERS = {"cityscapes": "rider"}   # Cityscapes: a person moved by a device (bicycle, motorcycle, scooter, skates, wheelchair...)
+_MOUNTED = ("on", "riding", "astride", "pedaling", "pedalling", "in")
+_RIDDEN = ("bicycle.n.01", "motorcycle.n.01", "motor_scooter.n.01", "scooter.n.02", "skateboard.n.01", "skate.n.01",
+           "wheelchair.n.01", "horse.n.01", "segway.n.01", "unicycle.n.01")
+_RIDING = set("cycle bike bicycle ride skate skateboard pedal motorcycle rollerblade".split())   # "woman cycling"
 
 @patch
 def _rider(self: EmbeddingMapper, head: Sequence[str], via: str | None, tail: Sequence[str]) -> str | None:
-    "Evidence that `head via tail` is a person on a two-wheeler, in a dataset with a rider class; else None."
+    """Evidence that `head via tail` is a person moved by a device, in a dataset with a rider class; else None: 'man on a
+    bicycle', 'man in a wheelchair', a person named by the device ('scooter driver': head and modifier, no `via`), or by
+    a riding verb ('woman cycling': `via` the participle, no `tail`)."""
     rider = _RIDERS.get(self.convention)
-    if rider not in self.classes or via not in _MOUNTED or not tail: return None
-    people = {_synset("person.n.01"), _synset("people.n.01")}
-    if not any(people & set(_closure(s)) for s in noun_senses(" ".join(head))[:1]): return None
-    rides = {self.anchor.get(h) for s in noun_senses(tail[-1])[:3] for h in _closure(s)} & {"bicycle", "motorcycle"}
-    return f"a person {via} a {tail[-1]} ({', '.join(sorted(rides))}): {rider}" if rides else None
+    if rider not in self.classes: return None
+    if via is None and len(head) > 1: head, via, tail = head[-1:], "", tuple(head[:-1])
+    people = {_synset("person.n.01"), _synset("people.n.01")}   # a driver is an operator in WordNet, yet a person
+    if not any(s.lexname() in ("noun.person", "noun.group") or s in people for s in noun_senses(" ".join(head))[:1]): return None
+    if via and not tail: return f"a person {via}: {rider}" if wordnet().morphy(via, "v") in _RIDING else None
+    if via not in _MOUNTED + ("",) or not tail: return None
+    devices = {_synset(d) for d in _RIDDEN}
+    ws = tail if via == "" else tail[-1:]              # a modifier anywhere; after a linking word, its object
+    rides = sorted({self.anchor[h] if self.anchor.get(h) in ("bicycle", "motorcycle") else h.name()
+                    for w in ws for s in noun_senses(w)[:3] for h in _closure(s) if h in devices or self.anchor.get(h) in ("bicycle", "motorcycle")})
+    if not rides: return None                          # a man in a car is no rider
+    return f"a person {via or 'named by'} {' '.join(ws)} ({', '.join(rides)}): {rider}"
 
 @patch
-def _named_by(self: EmbeddingMapper, modifiers: Sequence[str]) -> np.ndarray:
-    "Which classes a compound's modifiers name (a bus stop is no bus, a coffee mug no coffee table): a bool per class."
+def _named_by(self: EmbeddingMapper, modifiers: Sequence[str], head: str | None = None) -> np.ndarray:
+    """Which classes a compound's modifiers name (a bus stop is no bus, a coffee mug no coffee table): a bool per class.
+    Given the compound's `head` (singular), a class with the same head is not counted (a glass coffee table *is* one)."""
     if not hasattr(self, "_class_words"):
         self._class_words = [set(readable(c).lower().replace(",", " ").split()) for c in self.classes]
+        self._class_names = [[p.split() for p in readable(c).lower().split(", ") if p.split()] for c in self.classes]
+        self._class_heads = [{wordnet().morphy(p[-1], "n") or p[-1] for p in ps} for ps in self._class_names]
     named = {self.anchor[s] for w in modifiers for s in noun_senses(w) if s in self.anchor}
-    return np.array([c in named or bool(ws & set(modifiers)) for c, ws in zip(self.classes, self._class_words)], bool)
+    return np.array([(c in named or bool(ws & set(modifiers))) and head not in hs
+                     for c, ws, hs in zip(self.classes, self._class_words, self._class_heads)], bool)
+
+@patch
+def _longer_or_inside(self: EmbeddingMapper, words: Sequence[str]) -> np.ndarray:
+    """Classes a name only looks like: one whose name extends it ("volleyball" is no volleyball court) or, for a single
+    word, one it begins with before another noun ("birdcage" is no bird, "skylight" no sky): a bool per class."""
+    self._named_by([])                                   # builds the class name tables
+    w = list(words)
+    return np.array([any(len(p) > len(w) and p[:len(w)] == w for p in ps) or
+                     (len(w) == 1 and any(len(p) == 1 and w[0].startswith(p[0]) and w[0] != p[0] and noun_senses(w[0][len(p[0]):])
+                                          for p in ps)) for ps in self._class_names], bool)
 
 @patch
 def _by_definition(self: EmbeddingMapper, words: Sequence[str], sense) -> tuple | None:
@@ -475,6 +505,7 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
     if (hit := self.index.get(name)) is not None: return row(hit, "exact", hit)
     words = re.sub(r"[^\w\s-]", " ", str(name).lower()).split()
     while len(words) > 1 and words[-1].endswith("ing") and wordnet().morphy(words[-1], "v") and not noun_senses(words[-1]):   # "woman walking": the walker
+        if ev := self._rider(words[:-1], words[-1], ()): return row(_RIDERS[self.convention], "convention", ev)   # "woman cycling"
         words = words[:-1]
     words, via, tail = _np_head(words)                  # "man on a bicycle": the man (Cityscapes: a rider)
     if ev := self._rider(words, via, tail): return row(_RIDERS[self.convention], "convention", ev)
@@ -546,17 +577,26 @@ def explain(self: EmbeddingMapper, names: Sequence[str]) -> list[dict]:
 
 @patch
 def _near_name(self: EmbeddingMapper, row: dict, own: np.ndarray) -> dict:
-    "A weak decision (sibling, definition, embedding, no class above) gives way to a class whose own name the name nearly is."
+    """A weak decision (sibling, definition, embedding, no class above) gives way to a class whose own name the name nearly
+    is; so does a hypernym decision, when that class's name is at least `t_name_strong` similar and beats the decided
+    class's name by `name_margin` (a tv stand is ADE-847's *television stand*, not its *base, pedestal, stand*)."""
     weak = row["rule"] in ("sibling", "definition", "embedding") or (       # the evidence _decide writes when no class lies above
         row["rule"] == "background" and row["evidence"].startswith(("no class above", "not in WordNet")))
+    strong = row["rule"] == "hypernym" and row["class"] in self._col
     senses = noun_senses(row["name"])
-    if not weak or any(s.lexname() in _LIVING for s in senses[:1]): return row   # WordNet's biology is right: a goat is no sheep
+    if not (weak or strong) or any(s.lexname() in _LIVING for s in senses[:1]): return row   # WordNet's biology is right: a goat is no sheep
     # a compound is not its modifier: a bus stop is no bus, a bike rack no bicycle, a coffee mug no coffee table
-    own = np.where(self._named_by(str(row["name"]).lower().split()[:-1]), -1.0, own)
+    ws = str(row["name"]).lower().split()
+    own = np.where(self._named_by(ws[:-1], wordnet().morphy(ws[-1], "n") or ws[-1]), -1.0, own)
+    if strong and not weak:
+        if own.max() < self.t_name_strong: return row    # (masking below only lowers similarities)
+        own = np.where(self._longer_or_inside(ws), -1.0, own)
     j = int(own.argmax())
     c = self.classes[j]
+    if c in (row["class"], self.background): return row
+    if strong and (own[j] < self.t_name_strong or own[j] - own[self._col[row["class"]]] < self.name_margin): return row
     t = self.t_name_known if senses else self.t_name   # a word WordNet knows needs more than a look-alike
-    if own[j] < t or c in (row["class"], self.background): return row
+    if weak and own[j] < t: return row
     return dict(row, **{"class": c, "rule": "name", "evidence": f"the name is nearly {c[:40]!r} ({own[j]:.2f})"})
 
 @patch

@@ -168,3 +168,24 @@ def test_definition_rule():
         "bus stop": "background", "pedestrian path": "sidewalk"}   # a bus stop's gloss is about buses: the modifier's class is skipped
     off = EmbeddingMapper(VOC_CLASSES, t_gloss=1.01).map(["computer screen", "monorail"])
     assert off == {"computer screen": "background", "monorail": "background"}   # the rule is what maps them
+
+def test_riders_by_definition_participles_and_fine_class_names():
+    "Cityscapes' rider is anyone a device moves; '-ed' participles link like '-ing' ones; a fine class's own name beats a broad hypernym."
+    cs = {r["name"]: r for r in EmbeddingMapper(CITYSCAPES_CLASSES).explain(
+        ["man in a wheelchair", "scooter driver", "woman cycling", "inline skater", "man in a car", "bus driver", "woman walking",
+         "moped parked on the sidewalk"])}
+    assert {n: r["class"] for n, r in cs.items()} == {"man in a wheelchair": "rider", "scooter driver": "rider", "woman cycling": "rider",
+        "inline skater": "rider", "man in a car": "person", "bus driver": "person", "woman walking": "person",
+        "moped parked on the sidewalk": "motorcycle"}
+    assert cs["man in a wheelchair"]["rule"] == "convention" and "wheelchair" in cs["man in a wheelchair"]["evidence"]
+    assert EmbeddingMapper(VOC_CLASSES).map(["man in a wheelchair", "woman cycling", "bird perched on a fence"]) == {
+        "man in a wheelchair": "person", "woman cycling": "person", "bird perched on a fence": "bird"}   # VOC has no rider
+    ade = {r["name"]: r for r in EmbeddingMapper(ADE847_CLASSES).explain(["tv stand", "billiards table", "glass coffee table", "birdcage", "volleyball"])}
+    assert {n: r["class"] for n, r in ade.items()} == {"tv stand": "television stand", "billiards table": "pool table, billiard table, snooker table",
+        "glass coffee table": "coffee table, cocktail table", "birdcage": "cage", "volleyball": "ball"}
+    assert ade["tv stand"]["rule"] == "name"
+    assert EmbeddingMapper(ADE847_CLASSES).map(["tennis court", "bar stool"]) == {"tennis court": "court", "bar stool": "stool"}
+    assert EmbeddingMapper(CONTEXT459_CLASSES).map(["hairbrush", "apple"]) == {"hairbrush": "brush", "apple": "fruit"}   # the margin:
+    # a look-alike name (volleyball court, toilet, toothbrush, ipod) must beat the decided class's name clearly
+    off = EmbeddingMapper(ADE847_CLASSES, t_name_strong=1.01).map(["tv stand", "billiards table"])
+    assert off == {"tv stand": "base, pedestal, stand", "billiards table": "table"}   # without the override: the broad class
