@@ -467,13 +467,18 @@ def _rider(self: EmbeddingMapper, head: Sequence[str], via: str | None, tail: Se
     return f"a person {via or 'named by'} {' '.join(ws)} ({', '.join(rides)}): {rider}"
 
 @patch
-def _named_by(self: EmbeddingMapper, modifiers: Sequence[str], head: str | None = None) -> np.ndarray:
-    """Which classes a compound's modifiers name (a bus stop is no bus, a coffee mug no coffee table): a bool per class.
-    Given the compound's `head` (singular), a class with the same head is not counted (a glass coffee table *is* one)."""
+def _class_tables(self: EmbeddingMapper):
+    "Each class's words, its names as word lists, and their head nouns (singular); built once."
     if not hasattr(self, "_class_words"):
         self._class_words = [set(readable(c).lower().replace(",", " ").split()) for c in self.classes]
         self._class_names = [[p.split() for p in readable(c).lower().split(", ") if p.split()] for c in self.classes]
         self._class_heads = [{wordnet().morphy(p[-1], "n") or p[-1] for p in ps} for ps in self._class_names]
+
+@patch
+def _named_by(self: EmbeddingMapper, modifiers: Sequence[str], head: str | None = None) -> np.ndarray:
+    """Which classes a compound's modifiers name (a bus stop is no bus, a coffee mug no coffee table): a bool per class.
+    Given the compound's `head` (singular), a class with the same head is not counted (a glass coffee table *is* one)."""
+    self._class_tables()
     named = {self.anchor[s] for w in modifiers for s in noun_senses(w) if s in self.anchor}
     return np.array([(c in named or bool(ws & set(modifiers))) and head not in hs
                      for c, ws, hs in zip(self.classes, self._class_words, self._class_heads)], bool)
@@ -482,7 +487,7 @@ def _named_by(self: EmbeddingMapper, modifiers: Sequence[str], head: str | None 
 def _longer_or_inside(self: EmbeddingMapper, words: Sequence[str]) -> np.ndarray:
     """Classes a name only looks like: one whose name extends it ("volleyball" is no volleyball court) or, for a single
     word, one it begins with before another noun ("birdcage" is no bird, "skylight" no sky): a bool per class."""
-    self._named_by([])                                   # builds the class name tables
+    self._class_tables()
     w = list(words)
     return np.array([any(len(p) > len(w) and p[:len(w)] == w for p in ps) or
                      (len(w) == 1 and any(len(p) == 1 and w[0].startswith(p[0]) and w[0] != p[0] and noun_senses(w[0][len(p[0]):])
@@ -490,8 +495,8 @@ def _longer_or_inside(self: EmbeddingMapper, words: Sequence[str]) -> np.ndarray
 
 @patch
 def _by_definition(self: EmbeddingMapper, words: Sequence[str], sense) -> tuple | None:
-    """(class, rule, evidence) when the name read with its sense's gloss ("computer screen: the screen of a cathode-ray
-    tube …") is at least `t_gloss` similar to a class description (tv monitor), else None."""
+    """(class, rule, evidence) when the name read with its sense's gloss ("computer screen: a screen used to display the
+    output of a computer") is at least `t_gloss` similar to a class description (tv monitor), else None."""
     if self._desc_emb is None: self.similarities([])
     sims = embed([f"{' '.join(words)}: {sense.definition()}"])[0] @ self._desc_emb.T
     sims = np.where(self._named_by(list(words[:-1])), -1.0, sims)
@@ -588,12 +593,13 @@ def _near_name(self: EmbeddingMapper, row: dict, own: np.ndarray) -> dict:
     # a compound is not its modifier: a bus stop is no bus, a bike rack no bicycle, a coffee mug no coffee table
     ws = str(row["name"]).lower().split()
     own = np.where(self._named_by(ws[:-1], wordnet().morphy(ws[-1], "n") or ws[-1]), -1.0, own)
-    if strong and not weak:
+    if strong:
         if own.max() < self.t_name_strong: return row    # (masking below only lowers similarities)
         own = np.where(self._longer_or_inside(ws), -1.0, own)
     j = int(own.argmax())
     c = self.classes[j]
     if c in (row["class"], self.background): return row
+    # the margin is taken after masking: a decided class the modifier names counts as -1 ("table soccer" is no table)
     if strong and (own[j] < self.t_name_strong or own[j] - own[self._col[row["class"]]] < self.name_margin): return row
     t = self.t_name_known if senses else self.t_name   # a word WordNet knows needs more than a look-alike
     if weak and own[j] < t: return row
