@@ -219,6 +219,7 @@ _CONVENTIONS["ade847"] = {"house": _CONVENTIONS["ade150"]["house"], "plant": ["h
                           "minibike": ["motorcycle.n.01", "motor_scooter.n.01"], "hen": ["chicken.n.02"],
                           "train": ["locomotive.n.01"], "blanket": ["quilt.n.01"], "building": _BUILT}
 _SUPERSET = {"context59": CONTEXT459_CLASSES}   # the full list a benchmark keeps a subset of; the rest is background
+_SUPERSET_CONVENTION = {"context59": "context459"}
 _PART_OF_WHOLE = {"cityscapes": {"building", "car", "truck", "bus", "train", "motorcycle", "bicycle", "vegetation"}}   # parts labelled as the whole
 
 # %% ../nbs/12_lave.ipynb #ca123c9e
@@ -297,7 +298,7 @@ class EmbeddingMapper:
     "Offline LAVE: WordNet synonyms, hypernyms and glosses, weighed and backed up by sentence-embedding similarity."
     def __init__(self, classes: Sequence[str], background: str = "background", convention: str | None = None,
                  max_senses: int = 5, rank_cost: float = 1.0, sim_weight: float = 8.0, max_cost: float = 2.0,
-                 t_rescue: float = 0.65, t_embed: float = 0.4, wsd_margin: float = 0.1, t_sibling: float = 0.4, t_name: float = 0.6,
+                 t_rescue: float = 0.65, t_embed: float = 0.4, wsd_margin: float = 0.05, t_sibling: float = 0.4, t_name: float = 0.6,
                  t_name_known: float = 0.65, t_gloss: float = 0.55,
                  t_name_strong: float = 0.7, name_margin: float = 0.2):
         self.classes, self.background, self.index = list(classes), background, ClassIndex(classes, background)
@@ -420,7 +421,9 @@ def _by_sense_gloss(self: EmbeddingMapper, name: str, senses: Sequence) -> tuple
     if sims[best] < sims[0] + self.wsd_margin: return tuple(senses)
     return (senses[best],) + tuple(s for i, s in enumerate(senses) if i != best)
 
-_POSTMOD = set("on in with of at near under beside by behind inside from without atop".split())
+_POSTMOD = set("on in with of at near under beside by behind inside from without atop along across through around over above "
+               "below beneath alongside against outside into onto".split())
+_AFTER_PARTICIPLE = _POSTMOD | {"to"}                   # "bicycles locked to a rack"
 _OF_PARTS = _PARTITIVE | set("flight bunch herd flock row stack pair couple cluster bouquet pack team school sheet slice".split())
 _DETERMINERS = set("a an the some his her their its two three several many no".split())
 
@@ -432,8 +435,10 @@ def _np_head(words: Sequence[str]) -> tuple:
     if len(words) < 3 or noun_senses(" ".join(words)): return list(words), None, ()
     for i in range(1, len(words) - 1):
         w = words[i]
-        verb = (w.endswith("ing") or (w.endswith("ed") and words[i + 1] in _POSTMOD)) and wordnet().morphy(w, "v") \
-               and not noun_senses(" ".join(words[:i + 1]))   # "girl riding a scooter", "bird perched on a fence"
+        verb = (w.endswith("ing") or (w.endswith("ed") and words[i + 1] in _AFTER_PARTICIPLE)) and wordnet().morphy(w, "v") \
+               and not noun_senses(" ".join(words[:i + 1])) \
+               and not wordnet().synsets(f"{words[i - 1]}-{w}")   # "girl riding a scooter", "bird perched on a fence"; a
+                                                                  # hyphenated adjective is no link ("wood burning stove")
         if (w in _POSTMOD or verb) and noun_senses(" ".join(words[:i])):   # the head is a noun ("no parking sign" has none)
             tail = tuple(x for x in words[i + 1:] if x not in _DETERMINERS)
             if not tail: break
@@ -441,6 +446,7 @@ def _np_head(words: Sequence[str]) -> tuple:
             return list(words[:i]), w, tail
     return list(words), None, ()
 
+_POTTED = set("potted pot pots planter planters indoor hanging house".split())   # words that put a plant in a pot
 _RIDERS = {"cityscapes": "rider"}   # Cityscapes: a person moved by a device (bicycle, motorcycle, scooter, skates, wheelchair...)
 _MOUNTED = ("on", "riding", "astride", "pedaling", "pedalling", "in")
 _RIDDEN = ("bicycle.n.01", "motorcycle.n.01", "motor_scooter.n.01", "scooter.n.02", "skateboard.n.01", "skate.n.01",
@@ -456,7 +462,10 @@ def _rider(self: EmbeddingMapper, head: Sequence[str], via: str | None, tail: Se
     if rider not in self.classes: return None
     if via is None and len(head) > 1: head, via, tail = head[-1:], "", tuple(head[:-1])
     people = {_synset("person.n.01"), _synset("people.n.01")}   # a driver is an operator in WordNet, yet a person
-    if not any(s.lexname() in ("noun.person", "noun.group") or s in people for s in noun_senses(" ".join(head))[:1]): return None
+    hs = noun_senses(" ".join(head))
+    if not any(s.lexname() in ("noun.person", "noun.group") or s in people for s in hs[:1]): return None
+    if any(s.lexname() == "noun.artifact" for s in hs) and not _count(hs[0], head[-1]): return None   # a person only in an
+                                                       # uncounted sense, a thing otherwise: "horse trailer" is no dawdler
     if via and not tail: return f"a person {via}: {rider}" if wordnet().morphy(via, "v") in _RIDING else None
     if via not in _MOUNTED + ("",) or not tail: return None
     devices = {_synset(d) for d in _RIDDEN}
@@ -512,6 +521,10 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
     while len(words) > 1 and words[-1].endswith("ing") and wordnet().morphy(words[-1], "v") and not noun_senses(words[-1]):   # "woman walking": the walker
         if ev := self._rider(words[:-1], words[-1], ()): return row(_RIDERS[self.convention], "convention", ev)   # "woman cycling"
         words = words[:-1]
+    if "pottedplant" in self._col and len(words) > 1 and _POTTED & set(words):   # VOC's and Context's pottedplant: "potted
+        if plant := [s for w in words if w not in _POTTED for s in noun_senses(w)[:2]   # fern", "hanging plant", "tree in a pot"
+                     if s.lexname() == "noun.plant" or s.name() == "plant.n.02"]:
+            return row("pottedplant", "convention", f"a plant ({plant[0].name()}) kept in a pot: pottedplant")
     words, via, tail = _np_head(words)                  # "man on a bicycle": the man (Cityscapes: a rider)
     if ev := self._rider(words, via, tail): return row(_RIDERS[self.convention], "convention", ev)
     j = int(sim.argmax()) if len(sim) else 0
@@ -523,6 +536,9 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
     senses = noun_senses(" ".join(words))
     if senses and (got := self._pick(" ".join(words), senses, simc)): return row(*got)
     head = ()
+    for i in range(1, len(words) - 1):                  # the longest tail WordNet knows is the head ("airport control tower")
+        if (ts := noun_senses(" ".join(words[i:]))) and (got := self._pick(" ".join(words[i:]), ts, simc)):
+            return row(got[0], "hypernym", "head: " + got[2])
     if len(words) > 1 and (head := self._by_sense_gloss(name, _head_senses(words[-2], noun_senses(words[-1])))):
         hs = self.similarities([words[-1]])[0]           # the head's own similarity weighs its classes; the whole name only
         if got := self._pick(words[-1], head, lambda c: hs[self._col[c]] if c in self._col else 0.5):   # reorders its senses
@@ -530,8 +546,12 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
     known = senses or head
     wholes = _PART_OF_WHOLE.get(self.convention, set())
     for s in known[:1]:                                 # a part of a whole the dataset labels as the whole (Cityscapes: a facade)
-        for h in s.part_holonyms():
-            if self.anchor.get(h) in wholes: return row(self.anchor[h], "part", f"{s.name()} part of {h.name()}")
+        if not senses and s.part_holonyms():            # the head is a part: the whole the modifier names ("car roof" is car,
+            for w in words[:-1]:                        # not the building WordNet puts roofs on)
+                if (ms := noun_senses(w)[:1]) and (got := self._pick(w, ms, simc)) and got[0] in wholes:
+                    return row(got[0], "part", f"{s.name()}, a part, of a {w} ({got[2]})")
+        for h in s.part_holonyms() + [g for h in s.part_holonyms() for g in h.part_holonyms()]:   # a window frame: a window's,
+            if self.anchor.get(h) in wholes: return row(self.anchor[h], "part", f"{s.name()} part of {h.name()}")   # a building's
     hw = wordnet().morphy(words[-1], "n") or words[-1]
     part = lambda w: any(h in p.part_meronyms() for p in noun_senses(w)[:1] for h in head[:2])   # "tree branches"
     for w in reversed(words[:-1] if not head or hw in _SHAPE_WORDS or part(words[-2]) else []):   # "grassy area", "woman walking", "pavement slabs":
@@ -578,7 +598,34 @@ def explain(self: EmbeddingMapper, names: Sequence[str]) -> list[dict]:
     names = list(dict.fromkeys(names))
     if not names: return []
     sims, own = self.similarities(names), self.name_similarities(names)
-    return [self._dropped(n) or self._near_name(self._decide(n, s), o) for n, s, o in zip(names, sims, own)]
+    rows = [self._dropped(n) or self._near_name(self._decide(n, s), o) for n, s, o in zip(names, sims, own)]
+    if self._full is None: return rows
+    full = self._full_mapper().explain(names)           # a subset benchmark: what the full list calls it
+    return [dict(r, **{"class": self.background, "rule": "background",
+                       "evidence": f"the full list calls it {f['class']} ({f['evidence'][:50]}), below {r['class']}, and drops it here"})
+            if r["class"] != self.background and self.index.get(f["class"]) is None and self._below(f["class"], r["class"]) else r
+            for r, f in zip(rows, full)]
+
+_TUNED = ("max_senses", "rank_cost", "sim_weight", "max_cost", "t_rescue", "t_embed", "wsd_margin", "t_sibling", "t_name",
+          "t_name_known", "t_gloss", "t_name_strong", "name_margin")
+
+@patch
+def _full_mapper(self: EmbeddingMapper) -> EmbeddingMapper:
+    "The mapper for the full list this subset benchmark keeps part of (Context-459 for Context-59), with this one's settings."
+    if not hasattr(self, "_full_m"):
+        self._full_m = EmbeddingMapper(_SUPERSET[self.convention], self.background, convention=_SUPERSET_CONVENTION[self.convention])
+        self._anchors = {}, {}                          # class -> its anchor synsets, here and in the full list
+        for d, m in zip(self._anchors, (self, self._full_m)):
+            for a, c in m.anchor.items(): d.setdefault(c, set()).add(a)
+    self._full_m.__dict__.update({k: getattr(self, k) for k in _TUNED})   # settings changed after construction follow
+    return self._full_m
+
+@patch
+def _below(self: EmbeddingMapper, fine: str, coarse: str) -> bool:
+    """Whether the full list's class `fine` lies strictly below this list's `coarse` in WordNet: a cake is food, yet
+    Context-59 leaves cakes unlabelled, because Context-459 has a class for them. People aside: a player is a person."""
+    mine, full = self._anchors
+    return any(h in _closure(f) and h != f and f.lexname() != "noun.person" for f in full.get(fine, ()) for h in mine.get(coarse, ()))
 
 @patch
 def _near_name(self: EmbeddingMapper, row: dict, own: np.ndarray) -> dict:

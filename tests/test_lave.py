@@ -189,3 +189,27 @@ def test_riders_by_definition_participles_and_fine_class_names():
     # a look-alike name (volleyball court, toilet, toothbrush, ipod) must beat the decided class's name clearly
     off = EmbeddingMapper(ADE847_CLASSES, t_name_strong=1.01).map(["tv stand", "billiards table"])
     assert off == {"tv stand": "base, pedestal, stand", "billiards table": "table"}   # without the override: the broad class
+
+def test_tails_links_pots_parts_and_subset_drops():
+    """A compound's longest known tail is its head; more linking words; a hyphenated participle is a modifier; a person
+    only in an uncounted sense is no rider; a plant in a pot is pottedplant; a part named with its whole is that whole;
+    Context-59 drops what Context-459 files strictly below the decided class."""
+    assert EmbeddingMapper(ADE847_CLASSES).map(["airport control tower", "wood burning stove"]) == {
+        "airport control tower": "control tower", "wood burning stove": "stove, kitchen stove, range, kitchen range, cooking stove"}
+    cs = {r["name"]: r for r in EmbeddingMapper(CITYSCAPES_CLASSES).explain(
+        ["fence along the road", "bushes along the road", "bicycles locked to a rack", "horse trailer", "scooter driver",
+         "car roof", "window frames", "bus stop"])}
+    assert {n: r["class"] for n, r in cs.items()} == {"fence along the road": "fence",
+        "bushes along the road": "vegetation", "bicycles locked to a rack": "bicycle", "horse trailer": "background",
+        "scooter driver": "rider", "car roof": "car", "window frames": "building", "bus stop": "background"}
+    assert cs["car roof"]["rule"] == "part" and cs["window frames"]["rule"] == "part"
+    voc = {r["name"]: r for r in EmbeddingMapper(VOC_CLASSES).explain(["potted geranium", "hanging plant", "tree in a pot", "pot roast", "house"])}
+    assert {n: r["class"] for n, r in voc.items()} == {"potted geranium": "pottedplant", "hanging plant": "pottedplant",
+        "tree in a pot": "pottedplant", "pot roast": "background", "house": "background"}
+    assert voc["potted geranium"]["rule"] == "convention"
+    c59 = {r["name"]: r for r in EmbeddingMapper(CONTEXT59_CLASSES).explain(
+        ["duckling", "gaming laptop", "hens", "soccer players", "rocks", "daffodils", "cupboard"])}
+    assert {n: r["class"] for n, r in c59.items()} == {"duckling": "background", "gaming laptop": "background", "hens": "background",
+        "soccer players": "person", "rocks": "rock", "daffodils": "flower", "cupboard": "cabinet"}
+    assert "duck" in c59["duckling"]["evidence"]
+    assert EmbeddingMapper(CONTEXT459_CLASSES).map(["duckling", "gaming laptop"]) == {"duckling": "duck", "gaming laptop": "laptop"}
