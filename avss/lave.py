@@ -123,12 +123,17 @@ def _physical(synsets) -> list:
     "Noun senses of physical things, in WordNet's order; proper names (instances) dropped."
     return [s for s in synsets if s.lexname() in _LEXNAME_COST and not s.instance_hypernyms()]
 
+_LIVING = ("noun.animal", "noun.person", "noun.plant")
+
 @functools.lru_cache(maxsize=None)
 def noun_senses(text: str) -> tuple:
     "Physical WordNet noun senses of a name ('lamp post' is tried as lamp_post, lamppost, lamp-post; plurals via morphy)."
     wn, t = wordnet(), str(text).strip().lower()
     for v in dict.fromkeys([t.replace(" ", "_"), t.replace(" ", ""), t.replace(" ", "-")]):
         if v and (ss := _physical(wn.synsets(v, "n"))):   # senses that have the name itself as a lemma first ("woods": forest)
+            if v != t.replace(" ", "_") and all(s.lexname() in _LIVING for s in ss) \
+                    and (hd := noun_senses(t.split()[-1])) and hd[0].lexname() not in _LIVING:
+                continue                                 # "leather jacket" is no leatherjacket (a fish): its head is a thing
             return tuple(sorted(ss, key=lambda s: v not in {l.lower() for l in s.lemma_names()}))
     return ()
 
@@ -298,8 +303,8 @@ class EmbeddingMapper:
     "Offline LAVE: WordNet synonyms, hypernyms and glosses, weighed and backed up by sentence-embedding similarity."
     def __init__(self, classes: Sequence[str], background: str = "background", convention: str | None = None,
                  max_senses: int = 5, rank_cost: float = 1.0, sim_weight: float = 8.0, max_cost: float = 2.0,
-                 t_rescue: float = 0.65, t_embed: float = 0.4, wsd_margin: float = 0.05, t_sibling: float = 0.4, t_name: float = 0.6,
-                 t_name_known: float = 0.65, t_gloss: float = 0.55,
+                 t_rescue: float = 0.65, t_embed: float = 0.4, wsd_margin: float = 0.05, t_sibling: float = 0.5, t_name: float = 0.6,
+                 t_name_known: float = 0.65, t_gloss: float = 0.6,
                  t_name_strong: float = 0.7, name_margin: float = 0.2):
         self.classes, self.background, self.index = list(classes), background, ClassIndex(classes, background)
         self.convention = convention if convention is not None else convention_of(self.classes)
@@ -398,7 +403,6 @@ def _adjective_nouns(word: str) -> tuple:
                 if r.synset().pos() == "n" and _physical([r.synset()]): out.append(r.synset())
     return tuple(dict.fromkeys(out))
 
-_LIVING = ("noun.animal", "noun.person", "noun.plant")
 
 @functools.lru_cache(maxsize=None)
 def _mostly_adjective(word: str) -> bool:
@@ -424,7 +428,8 @@ def _by_sense_gloss(self: EmbeddingMapper, name: str, senses: Sequence) -> tuple
 _POSTMOD = set("on in with of at near under beside by behind inside from without atop along across through around over above "
                "below beneath alongside against outside into onto".split())
 _AFTER_PARTICIPLE = _POSTMOD | {"to"}                   # "bicycles locked to a rack"
-_OF_PARTS = _PARTITIVE | set("flight bunch herd flock row stack pair couple cluster bouquet pack team school sheet slice".split())
+_OF_PARTS = _PARTITIVE | set("flight bunch herd flock row stack pair couple cluster bouquet pack team school sheet slice "
+                              "blanket carpet bale".split())
 _DETERMINERS = set("a an the some his her their its two three several many no".split())
 
 def _np_head(words: Sequence[str]) -> tuple:
@@ -437,9 +442,11 @@ def _np_head(words: Sequence[str]) -> tuple:
         w = words[i]
         verb = (w.endswith("ing") or (w.endswith("ed") and words[i + 1] in _AFTER_PARTICIPLE)) and wordnet().morphy(w, "v") \
                and not noun_senses(" ".join(words[:i + 1])) \
-               and not wordnet().synsets(f"{words[i - 1]}-{w}")   # "girl riding a scooter", "bird perched on a fence"; a
-                                                                  # hyphenated adjective is no link ("wood burning stove")
-        if (w in _POSTMOD or verb) and noun_senses(" ".join(words[:i])):   # the head is a noun ("no parking sign" has none)
+               and not (wordnet().synsets(w, "n") and words[i + 1] not in _DETERMINERS | _POSTMOD)
+               # "girl riding a scooter", "bird perched on a fence"; a word that is also a noun before another noun is no
+               # link ("children crossing sign", "disabled parking sign", "wood burning stove")
+        if (w in _POSTMOD or verb) and (noun_senses(" ".join(words[:i])) or noun_senses(words[i - 1])):   # the head is a noun,
+                                                       # whole or by its last word ("brown horse in a field"; "no parking sign" has none)
             tail = tuple(x for x in words[i + 1:] if x not in _DETERMINERS)
             if not tail: break
             if w == "of" and (wordnet().morphy(words[i - 1], "n") or words[i - 1]) in _OF_PARTS: return list(tail), None, ()
@@ -453,6 +460,18 @@ _RIDDEN = ("bicycle.n.01", "motorcycle.n.01", "motor_scooter.n.01", "scooter.n.0
            "wheelchair.n.01", "horse.n.01", "segway.n.01", "unicycle.n.01")
 _RIDING = set("cycle bike bicycle ride skate skateboard pedal motorcycle rollerblade".split())   # "woman cycling"
 
+@functools.lru_cache(maxsize=None)
+def _below2(s) -> tuple: return tuple(s.closure(lambda x: x.hyponyms(), depth=2))
+
+def _device_agent(w: str) -> str | None:
+    "The riding verb or device an agent noun that WordNet lacks is made from ('biker': bike, 'scooterist': scooter), else None."
+    if len(w) < 5 or noun_senses(w): return None
+    for k, suffix in ((1, "r"), (2, "er"), (3, "ist")):
+        stem = w[:-k]
+        if w.endswith(suffix) and (stem in _RIDING or any(h.name() in _RIDDEN for s in noun_senses(stem)[:2] for h in _closure(s))):
+            return stem
+    return None
+
 @patch
 def _rider(self: EmbeddingMapper, head: Sequence[str], via: str | None, tail: Sequence[str]) -> str | None:
     """Evidence that `head via tail` is a person moved by a device, in a dataset with a rider class; else None: 'man on a
@@ -463,9 +482,11 @@ def _rider(self: EmbeddingMapper, head: Sequence[str], via: str | None, tail: Se
     if via is None and len(head) > 1: head, via, tail = head[-1:], "", tuple(head[:-1])
     people = {_synset("person.n.01"), _synset("people.n.01")}   # a driver is an operator in WordNet, yet a person
     hs = noun_senses(" ".join(head))
-    if not any(s.lexname() in ("noun.person", "noun.group") or s in people for s in hs[:1]): return None
-    if any(s.lexname() == "noun.artifact" for s in hs) and not _count(hs[0], head[-1]): return None   # a person only in an
-                                                       # uncounted sense, a thing otherwise: "horse trailer" is no dawdler
+    if not (who := [s for s in hs[:2] if s.lexname() in ("noun.person", "noun.group") or s in people]): return None
+    if who[0] != hs[0] and not _count(who[0], head[-1]): return None   # a person in the second sense only when counted
+                                                       # ("bike commuter": a commuter train first, a person second)
+    if who[0] == hs[0] and any(s.lexname() == "noun.artifact" for s in hs) and not _count(hs[0], head[-1]): return None
+                                                       # a person first only in name: "horse trailer" is no dawdler
     if via and not tail: return f"a person {via}: {rider}" if wordnet().morphy(via, "v") in _RIDING else None
     if via not in _MOUNTED + ("",) or not tail: return None
     devices = {_synset(d) for d in _RIDDEN}
@@ -525,6 +546,9 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
         if plant := [s for w in words if w not in _POTTED for s in noun_senses(w)[:2]   # fern", "hanging plant", "tree in a pot"
                      if s.lexname() == "noun.plant" or s.name() == "plant.n.02"]:
             return row("pottedplant", "convention", f"a plant ({plant[0].name()}) kept in a pot: pottedplant")
+    if (ag := next(filter(_device_agent, words), None)) and (c := _RIDERS.get(self.convention) if _RIDERS.get(self.convention)
+                                                             in self._col else self.index.get("person")):
+        return row(c, "convention", f"{ag}: one who rides a {_device_agent(ag)}")   # "biker in a helmet": a rider, or a person
     words, via, tail = _np_head(words)                  # "man on a bicycle": the man (Cityscapes: a rider)
     if ev := self._rider(words, via, tail): return row(_RIDERS[self.convention], "convention", ev)
     j = int(sim.argmax()) if len(sim) else 0
@@ -548,7 +572,7 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
     for s in known[:1]:                                 # a part of a whole the dataset labels as the whole (Cityscapes: a facade)
         if not senses and s.part_holonyms():            # the head is a part: the whole the modifier names ("car roof" is car,
             for w in words[:-1]:                        # not the building WordNet puts roofs on)
-                if (ms := noun_senses(w)[:1]) and (got := self._pick(w, ms, simc)) and got[0] in wholes:
+                if (ms := noun_senses(w)) and (got := self._pick(w, ms, simc)) and got[0] in wholes:
                     return row(got[0], "part", f"{s.name()}, a part, of a {w} ({got[2]})")
         for h in s.part_holonyms() + [g for h in s.part_holonyms() for g in h.part_holonyms()]:   # a window frame: a window's,
             if self.anchor.get(h) in wholes: return row(self.anchor[h], "part", f"{s.name()} part of {h.name()}")   # a building's
@@ -578,6 +602,11 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
                 for g in noun_senses(w)[:1]:
                     if g.lexname() == "noun.group" and (m := next((x for x in [g, *g.member_meronyms()] if self.anchor.get(x, self.background) != self.background), None)):
                         return row(self.anchor[m], "gloss", f"{s.name()}: '{w}' ({g.name()}, members {m.name()}) in its gloss")
+    for s in known[:1]:                                 # a word for a family or kind that exactly one class lies under, within
+        below = {self.anchor[h] for h in _below2(s)      # two steps, and that class is the
+                 if self.anchor.get(h, self.background) != self.background}           # nearest by description ("felines")
+        if len(below) == 1 and len(sim) and self.classes[j] in below:
+            return row(self.classes[j], "hyponym", f"{s.name()}: only {self.classes[j]} lies below")
     for s in known[:1] if known and known[0].lexname() not in _LIVING else []:   # a sibling: the sense and an anchor of the
                                                         # nearest class share a parent (not species: a goat is no sheep)
         c = self.classes[j] if len(sim) else None
@@ -594,17 +623,26 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
 
 @patch
 def explain(self: EmbeddingMapper, names: Sequence[str]) -> list[dict]:
-    "One row per unique name: `name`, `class`, `rule` (exact|synonym|hypernym|part|gloss|sibling|definition|name|convention|embedding|background), `evidence`, `similarity`."
+    "One row per unique name: `name`, `class`, `rule` (exact|synonym|hypernym|part|gloss|hyponym|sibling|definition|name|convention|embedding|background), `evidence`, `similarity`."
     names = list(dict.fromkeys(names))
     if not names: return []
     sims, own = self.similarities(names), self.name_similarities(names)
     rows = [self._dropped(n) or self._near_name(self._decide(n, s), o) for n, s, o in zip(names, sims, own)]
     if self._full is None: return rows
     full = self._full_mapper().explain(names)           # a subset benchmark: what the full list calls it
-    return [dict(r, **{"class": self.background, "rule": "background",
-                       "evidence": f"the full list calls it {f['class']} ({f['evidence'][:50]}), below {r['class']}, and drops it here"})
-            if r["class"] != self.background and self.index.get(f["class"]) is None and self._below(f["class"], r["class"]) else r
-            for r, f in zip(rows, full)]
+    out = []
+    for r, f in zip(rows, full):
+        if r["class"] != self.background and self.index.get(f["class"]) is None:
+            if self._below(f["class"], r["class"]):
+                r = dict(r, **{"class": self.background, "rule": "background",
+                               "evidence": f"the full list calls it {f['class']} ({f['evidence'][:50]}), below {r['class']}, and drops it here"})
+            elif r["rule"] in _WEAK and f["rule"] in ("exact", "synonym"):   # a weak guess yields to the full list's own
+                r = dict(r, **{"class": self.background, "rule": "background",   # class for the thing (a bowl's gloss is
+                               "evidence": f"the full list has it as {f['class']} ({f['evidence'][:50]}), a class this one drops"})   # nearly a cup's)
+        out.append(r)
+    return out
+
+_WEAK = ("sibling", "definition", "embedding", "name")   # the decisions that only guess
 
 _TUNED = ("max_senses", "rank_cost", "sim_weight", "max_cost", "t_rescue", "t_embed", "wsd_margin", "t_sibling", "t_name",
           "t_name_known", "t_gloss", "t_name_strong", "name_margin")
@@ -640,6 +678,9 @@ def _near_name(self: EmbeddingMapper, row: dict, own: np.ndarray) -> dict:
     # a compound is not its modifier: a bus stop is no bus, a bike rack no bicycle, a coffee mug no coffee table
     ws = str(row["name"]).lower().split()
     own = np.where(self._named_by(ws[:-1], wordnet().morphy(ws[-1], "n") or ws[-1]), -1.0, own)
+    hw, via, tail = _np_head(re.sub(r"[^\w\s-]", " ", str(row["name"]).lower()).split())
+    if via:                                             # nor what the complement names: a cushion on a sofa is no sofa
+        own = np.where(self._named_by(list(tail) + hw[:-1], wordnet().morphy(hw[-1], "n") or hw[-1]), -1.0, own)
     if strong:
         if own.max() < self.t_name_strong: return row    # (masking below only lowers similarities)
         own = np.where(self._longer_or_inside(ws), -1.0, own)
