@@ -503,25 +503,33 @@ def _class_tables(self: EmbeddingMapper):
         self._class_words = [set(readable(c).lower().replace(",", " ").split()) for c in self.classes]
         self._class_names = [[p.split() for p in readable(c).lower().split(", ") if p.split()] for c in self.classes]
         self._class_heads = [{wordnet().morphy(p[-1], "n") or p[-1] for p in ps} for ps in self._class_names]
+        self._masks = {}                                 # the masks below depend on the words only: computed once each
 
 @patch
 def _named_by(self: EmbeddingMapper, modifiers: Sequence[str], head: str | None = None) -> np.ndarray:
     """Which classes a compound's modifiers name (a bus stop is no bus, a coffee mug no coffee table): a bool per class.
     Given the compound's `head` (singular), a class with the same head is not counted (a glass coffee table *is* one)."""
     self._class_tables()
-    named = {self.anchor[s] for w in modifiers for s in noun_senses(w) if s in self.anchor}
-    return np.array([(c in named or bool(ws & set(modifiers))) and head not in hs
-                     for c, ws, hs in zip(self.classes, self._class_words, self._class_heads)], bool)
+    if (key := ("named", tuple(modifiers), head)) not in self._masks:
+        named = {self.anchor[s] for w in modifiers for s in noun_senses(w) if s in self.anchor}
+        self._masks[key] = np.array([(c in named or bool(ws & set(modifiers))) and head not in hs
+                                     for c, ws, hs in zip(self.classes, self._class_words, self._class_heads)], bool)
+        self._masks[key].flags.writeable = False
+    return self._masks[key]
 
 @patch
 def _longer_or_inside(self: EmbeddingMapper, words: Sequence[str]) -> np.ndarray:
     """Classes a name only looks like: one whose name extends it ("volleyball" is no volleyball court) or, for a single
     word, one it begins with before another noun ("birdcage" is no bird, "skylight" no sky): a bool per class."""
     self._class_tables()
-    w = list(words)
-    return np.array([any(len(p) > len(w) and p[:len(w)] == w for p in ps) or
-                     (len(w) == 1 and any(len(p) == 1 and w[0].startswith(p[0]) and w[0] != p[0] and noun_senses(w[0][len(p[0]):])
-                                          for p in ps)) for ps in self._class_names], bool)
+    if (key := ("longer", tuple(words))) not in self._masks:
+        w = list(words)
+        self._masks[key] = np.array([any(len(p) > len(w) and p[:len(w)] == w for p in ps) or
+                                     (len(w) == 1 and any(len(p) == 1 and w[0].startswith(p[0]) and w[0] != p[0]
+                                                          and noun_senses(w[0][len(p[0]):]) for p in ps))
+                                     for ps in self._class_names], bool)
+        self._masks[key].flags.writeable = False
+    return self._masks[key]
 
 @patch
 def _by_definition(self: EmbeddingMapper, words: Sequence[str], sense) -> tuple | None:
