@@ -231,7 +231,8 @@ _PART_OF_WHOLE = {"cityscapes": {"building", "car", "truck", "bus", "train", "mo
 _STOP = set("that which who whom whose for with used in on from by to having consisting as usually especially typically "
             "made where when esp or and often , ; ( :".split())
 _PARTITIVE = set("young kind type any one member variety line piece set group breed species form sort field area expanse "
-                 "patch stretch tract mass body side slope face front surface layer top edge bank mound heap pile drift".split())
+                 "patch stretch tract mass body side slope face front surface layer top edge bank mound heap pile drift "
+                 "bale stack cube lump chunk bundle block".split())   # units: "a bale of hay", "a small cube of ice"
 
 @functools.lru_cache(maxsize=None)
 def gloss_genus(s):
@@ -299,25 +300,31 @@ def _typical_children(h) -> tuple:
     n = lambda s: sum(l.count() for l in s.lemmas())
     return tuple(s for s in sorted(h.hyponyms(), key=lambda s: (-n(s), s.name()))[:2] if n(s) > 0)
 
+def _covers(c: str, s) -> int:
+    "How many of synset `s`'s lemmas class `c` lists among its names."
+    return len({p.replace(" ", "_").lower() for p in readable(c).split(", ")} & {l.lower() for l in s.lemma_names()})
+
 class EmbeddingMapper:
     "Offline LAVE: WordNet synonyms, hypernyms and glosses, weighed and backed up by sentence-embedding similarity."
     def __init__(self, classes: Sequence[str], background: str = "background", convention: str | None = None,
                  max_senses: int = 5, rank_cost: float = 1.0, sim_weight: float = 8.0, max_cost: float = 2.0,
-                 t_rescue: float = 0.65, t_embed: float = 0.4, wsd_margin: float = 0.05, t_sibling: float = 0.5, t_name: float = 0.6,
+                 t_rescue: float = 0.65, t_embed: float = 0.5, wsd_margin: float = 0.1, t_sibling: float = 0.5, t_name: float = 0.6,
                  t_name_known: float = 0.65, t_gloss: float = 0.6,
-                 t_name_strong: float = 0.7, name_margin: float = 0.2):
+                 t_name_strong: float = 0.7, name_margin: float = 0.2, t_refine: float = 0.6, refine_margin: float = 0.1):
         self.classes, self.background, self.index = list(classes), background, ClassIndex(classes, background)
         self.convention = convention if convention is not None else convention_of(self.classes)
         self.max_senses, self.rank_cost, self.sim_weight, self.max_cost = max_senses, rank_cost, sim_weight, max_cost
         self.t_rescue, self.t_embed, self.wsd_margin, self.t_sibling = t_rescue, t_embed, wsd_margin, t_sibling
         self.t_name, self.t_name_known, self.t_gloss = t_name, t_name_known, t_gloss
         self.t_name_strong, self.name_margin = t_name_strong, name_margin
+        self.t_refine, self.refine_margin = t_refine, refine_margin
         self.anchor = {}                                 # synset -> class (or background)
         for c in self.classes:
             for s in class_synsets(c if (c in _SENSES or ", " in c) else readable(c)):
-                if s in self.anchor and readable(c).split(", ")[0].replace(" ", "_").lower() not in {l.lower() for l in s.lemma_names()}:
-                    continue
-                self.anchor[s] = c
+                if s in self.anchor and (readable(c).split(", ")[0].replace(" ", "_").lower() not in {l.lower() for l in s.lemma_names()}
+                                         or _covers(self.anchor[s], s) > _covers(c, s)):
+                    continue                     # two classes claim a synset: the one naming more of its lemmas keeps it
+                self.anchor[s] = c               # (ADE-847's "pot, flowerpot" over its "pot", "pier, wharf, ..." over "pier")
         first = {}
         for c in self.classes: first.setdefault(c.split(", ")[0], c)
         for c, names in _CONVENTIONS.get(self.convention, {}).items():
@@ -427,31 +434,55 @@ def _by_sense_gloss(self: EmbeddingMapper, name: str, senses: Sequence) -> tuple
 
 _POSTMOD = set("on in with of at near under beside by behind inside from without atop along across through around over above "
                "below beneath alongside against outside into onto".split())
-_AFTER_PARTICIPLE = _POSTMOD | {"to"}                   # "bicycles locked to a rack"
+_POSTMOD |= {"next", "full"}                           # "footpath next to the road", "bookshelf full of books"
+_AFTER_PARTICIPLE = _POSTMOD | set("to out up down off away past".split())   # "bicycles locked to a rack", "cat looking out
+                                                        # the window"
 _OF_PARTS = _PARTITIVE | set("flight bunch herd flock row stack pair couple cluster bouquet pack team school sheet slice "
                               "blanket carpet bale".split())
 _DETERMINERS = set("a an the some his her their its two three several many no".split())
+
+@functools.lru_cache(maxsize=None)
+def _mostly_adverb(word: str) -> bool:
+    "Whether the sense index tagged `word` more often as an adverb than as a noun ('overhead', 'nearby')."
+    n = lambda pos: sum(l.count() for s in wordnet().synsets(word, pos) for l in s.lemmas() if l.name().lower() == word)
+    return n("r") > n("n")
 
 def _np_head(words: Sequence[str]) -> tuple:
     """(head words, linking word, complement) of a phrase with a postmodifier: 'man on a bicycle' -> (man, on, bicycle),
     'girl riding a scooter' -> (girl, riding, scooter), 'sheets of paper' -> (paper, None, ()) (a partitive's complement
     is the thing). A phrase WordNet knows whole ('chest of drawers') or without a postmodifier is returned as it is."""
     words = [w for i, w in enumerate(words) if not (i == 0 and w in _DETERMINERS)] or list(words)
+    while len(words) > 2 and _mostly_adverb(words[-1]) and words[-2] not in _POSTMOD | _DETERMINERS: words = words[:-1]
+                                                       # a trailing adverb says where: "stormy clouds overhead"
     if len(words) < 3 or noun_senses(" ".join(words)): return list(words), None, ()
     for i in range(1, len(words) - 1):
-        w = words[i]
-        verb = (w.endswith("ing") or (w.endswith("ed") and words[i + 1] in _AFTER_PARTICIPLE)) and wordnet().morphy(w, "v") \
-               and not noun_senses(" ".join(words[:i + 1])) \
-               and not (wordnet().synsets(w, "n") and words[i + 1] not in _DETERMINERS | _POSTMOD)
-               # "girl riding a scooter", "bird perched on a fence"; a word that is also a noun before another noun is no
-               # link ("children crossing sign", "disabled parking sign", "wood burning stove")
-        if (w in _POSTMOD or verb) and (noun_senses(" ".join(words[:i])) or noun_senses(words[i - 1])):   # the head is a noun,
-                                                       # whole or by its last word ("brown horse in a field"; "no parking sign" has none)
+        w, nxt = words[i], words[i + 1]
+        agent = any(s.lexname() in ("noun.person", "noun.animal") for s in noun_senses(words[i - 1])[:1]) \
+                and not _mostly_adjective(words[i - 1]) and not noun_senses(w)   # a person or animal doing something:
+                                                       # "child holding hands" ("holding" is no visible thing)
+        verb = (w.endswith("ing") or (w.endswith("ed") and nxt in _AFTER_PARTICIPLE)) and wordnet().morphy(w, "v") \
+               and not (noun_senses(" ".join(words[:i + 1])) and nxt not in _DETERMINERS) \
+               and not (wordnet().synsets(w, "n") and nxt not in _DETERMINERS | _AFTER_PARTICIPLE and not agent)
+               # "girl riding a scooter", "bird perched on a fence", "pedestrian crossing the road" (a determiner: not the
+               # compound); a word that is also a noun before another noun is no link ("children crossing sign",
+               # "disabled parking sign", "wood burning stove")
+        known = noun_senses(" ".join(words[:i])) or noun_senses(words[i - 1])
+        abstract = not known and w != "with" and wordnet().synsets(words[i - 1], "n")   # a noun, not a visible thing
+        if abstract and w == "of" and i == 1: return _np_head(list(words[2:]))   # "pint of beer": the beer
+        if (w in _POSTMOD or verb) and (known or abstract):   # the head is a noun, whole or by its last word ("brown horse
+                                                       # in a field", "artwork on the wall"; "no parking sign" has none)
             tail = tuple(x for x in words[i + 1:] if x not in _DETERMINERS)
             if not tail: break
-            if w == "of" and (wordnet().morphy(words[i - 1], "n") or words[i - 1]) in _OF_PARTS: return list(tail), None, ()
+            if w == "of" and (wordnet().morphy(words[i - 1], "n") or words[i - 1]) in _OF_PARTS:
+                return _np_head(list(words[i + 1:]))   # the complement is the thing, itself a phrase ("stack of books on a table")
             return list(words[:i]), w, tail
     return list(words), None, ()
+
+def _head_phrase(name: str) -> str:
+    "The words a name is about, as `_decide` reads them: a trailing verb and a postmodifier dropped ('bike leaning on a fence')."
+    words = re.sub(r"[^\w\s-]", " ", str(name).lower()).split()
+    while len(words) > 1 and words[-1].endswith("ing") and wordnet().morphy(words[-1], "v") and not noun_senses(words[-1]): words = words[:-1]
+    return " ".join(_np_head(words)[0]) or str(name)
 
 _POTTED = set("potted pot pots planter planters indoor hanging house".split())   # words that put a plant in a pot
 _RIDERS = {"cityscapes": "rider"}   # Cityscapes: a person moved by a device (bicycle, motorcycle, scooter, skates, wheelchair...)
@@ -631,17 +662,18 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
 
 @patch
 def explain(self: EmbeddingMapper, names: Sequence[str]) -> list[dict]:
-    "One row per unique name: `name`, `class`, `rule` (exact|synonym|hypernym|part|gloss|hyponym|sibling|definition|name|convention|embedding|background), `evidence`, `similarity`."
+    "One row per unique name: `name`, `class`, `rule` (exact|synonym|hypernym|part|gloss|hyponym|sibling|definition|name|refine|convention|embedding|background), `evidence`, `similarity`."
     names = list(dict.fromkeys(names))
     if not names: return []
-    sims, own = self.similarities(names), self.name_similarities(names)
-    rows = [self._dropped(n) or self._near_name(self._decide(n, s), o) for n, s, o in zip(names, sims, own)]
+    sims, own = self.similarities([_head_phrase(n) for n in names]), self.name_similarities(names)   # the head's meaning
+    rows = [self._dropped(n) or self._flowering(self._refine(self._near_name(self._decide(n, s), o), o))   # weighs its
+            for n, s, o in zip(names, sims, own)]                                                        # senses
     if self._full is None: return rows
     full = self._full_mapper().explain(names)           # a subset benchmark: what the full list calls it
     out = []
     for r, f in zip(rows, full):
         if r["class"] != self.background and self.index.get(f["class"]) is None:
-            if self._below(f["class"], r["class"]):
+            if f["rule"] != "refine" and self._below(f["class"], r["class"]):   # (a refinement only guesses)
                 r = dict(r, **{"class": self.background, "rule": "background",
                                "evidence": f"the full list calls it {f['class']} ({f['evidence'][:50]}), below {r['class']}, and drops it here"})
             elif r["rule"] in _WEAK and f["rule"] in ("exact", "synonym"):   # a weak guess yields to the full list's own
@@ -653,7 +685,7 @@ def explain(self: EmbeddingMapper, names: Sequence[str]) -> list[dict]:
 _WEAK = ("sibling", "definition", "embedding", "name")   # the decisions that only guess
 
 _TUNED = ("max_senses", "rank_cost", "sim_weight", "max_cost", "t_rescue", "t_embed", "wsd_margin", "t_sibling", "t_name",
-          "t_name_known", "t_gloss", "t_name_strong", "name_margin")
+          "t_name_known", "t_gloss", "t_name_strong", "name_margin", "t_refine", "refine_margin")
 
 @patch
 def _full_mapper(self: EmbeddingMapper) -> EmbeddingMapper:
@@ -700,6 +732,40 @@ def _near_name(self: EmbeddingMapper, row: dict, own: np.ndarray) -> dict:
     t = self.t_name_known if senses else self.t_name   # a word WordNet knows needs more than a look-alike
     if weak and own[j] < t: return row
     return dict(row, **{"class": c, "rule": "name", "evidence": f"the name is nearly {c[:40]!r} ({own[j]:.2f})"})
+
+@patch
+def _refine(self: EmbeddingMapper, row: dict, own: np.ndarray) -> dict:
+    """A phrase WordNet lacks, decided by its head's synonym or hypernym, gives way to a class *below* the decided one
+    whose own name it nearly is (at least `t_refine`, and `refine_margin` above the decided class's name): a "hot air
+    balloon" is Context-459's hot-air balloon, not its balloon; a "down comforter" ADE-847's eiderdown, not its blanket."""
+    if row["rule"] not in ("hypernym", "synonym") or row["class"] not in self._col: return row
+    if len(str(row["name"]).split()) < 2 or noun_senses(str(row["name"])): return row   # a word WordNet knows is its sense
+    if not hasattr(self, "_below_cls"):                 # class -> the classes with an anchor up to 4 steps below one of its own
+        anchors = {}
+        for a, c in self.anchor.items():
+            if c != self.background: anchors.setdefault(c, set()).add(a)
+        self._below_cls = {c: [d for d, bs in anchors.items() if d != c and any(h in _closure(b, 4) and h != b for b in bs for h in hs)]
+                           for c, hs in anchors.items()}
+    if not (below := self._below_cls.get(row["class"])): return row
+    d = max(below, key=lambda d: (own[self._col[d]], d))
+    sd, s0 = own[self._col[d]], own[self._col[row["class"]]]
+    if sd < self.t_refine or sd - s0 < self.refine_margin: return row
+    return dict(row, **{"class": d, "rule": "refine", "evidence": f"below {row['class'][:30]}, the name is nearly {d[:40]!r} ({sd:.2f})"})
+
+_FLOWERING = re.compile(r"\b(flowers?|blooms?|blossoms?|flowering)\b")
+
+@patch
+def _flowering(self: EmbeddingMapper, row: dict) -> dict:
+    """Where a list has a flower class (ADE20K, PASCAL-Context), a plant whose first sense's gloss speaks of its flowers is
+    drawn as a flower: roses, tulips, azaleas; not a "spider plant" or a "christmas tree", whose head is a class itself."""
+    fl = self.index.get("flower")
+    if fl is None or row["class"] == fl or row["rule"] not in ("hypernym", "background", "gloss"): return row
+    ws = _head_phrase(row["name"]).split()
+    if self.index.get(wordnet().morphy(ws[-1], "n") or ws[-1]) is not None: return row
+    ss = noun_senses(" ".join(ws)) or noun_senses(ws[-1])
+    if not ss or ss[0].lexname() != "noun.plant" or not _FLOWERING.search(ss[0].definition()): return row
+    if row["class"] != self.background and not any(self.anchor.get(h) == row["class"] for h in _closure(ss[0])): return row
+    return dict(row, **{"class": fl, "rule": "convention", "evidence": f"{ss[0].name()}: a flowering plant, drawn as {fl}"})
 
 @patch
 def _dropped(self: EmbeddingMapper, name: str) -> dict | None:
