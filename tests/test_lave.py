@@ -277,3 +277,23 @@ def test_cityscapes_definitions_cycling_riders_and_scene_words():
     assert EmbeddingMapper(ADE150_CLASSES).map(["posts"]) == {"posts": "pole"}
     assert EmbeddingMapper(CONTEXT59_CLASSES).map(["range of hills", "mountain landscape"]) == {
         "range of hills": "mountain", "mountain landscape": "mountain"}
+
+
+def test_class_senses_a_photo_shows_and_no_drug_slang():
+    """Round 16: a class's anchor is the sense a photo shows where WordNet's first reading of the class name is another (snow
+    the stuff, not cocaine; a dolphin the whale, not the fish; an iron the one for clothes, not a golf club), drug slang is no sense of any
+    name, and Cityscapes' car covers every motor vehicle no other class takes (a cab, a windshield as a part)."""
+    slang = [s.name() for w in ("snow", "scoop", "pot", "grass", "smoke", "ice", "speed") for s in noun_senses(w)
+             if s.definition().startswith("street name")]
+    assert slang == []
+    anchors = lambda m, cs: {c: sorted(s.name() for s, k in m.anchor.items() if k == c) for c in cs}
+    m = EmbeddingMapper(CONTEXT459_CLASSES)
+    assert anchors(m, ("snow", "dolphin", "clippers", "coral")) == {"snow": ["snow.n.01", "snow.n.02"], "dolphin": ["dolphin.n.02"],
+                                                                   "clippers": ["clipper.n.03", "clipper.n.04"], "coral": ["coral.n.02", "coral.n.04"]}
+    assert anchors(EmbeddingMapper(ADE847_CLASSES), ("flag pole", "iron", "court", "chain", "sun", "smoke")) == {
+        "flag pole": ["flagpole.n.02"], "iron": ["iron.n.04"], "court": ["court.n.04"], "chain": ["chain.n.03"], "sun": ["sun.n.01"],
+        "smoke": ["smoke.n.01"]}
+    assert m.map(["snow bank", "porpoise"]) == {"snow bank": "snow", "porpoise": "dolphin"}
+    assert EmbeddingMapper(CONTEXT59_CLASSES).map(["snow on the ground"]) == {"snow on the ground": "snow"}
+    cs = EmbeddingMapper(CITYSCAPES_CLASSES).map(["cab", "windshield", "delivery truck", "city bus"])
+    assert cs == {"cab": "car", "windshield": "car", "delivery truck": "truck", "city bus": "bus"}
