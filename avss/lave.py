@@ -119,8 +119,8 @@ def embed(texts: Sequence[str]) -> np.ndarray:
 def in_batches(f: Callable, items: Sequence) -> list:
     """`[f(x) for x in items]`, with the strings the calls embed gathered into one batch a round: each round runs the calls
     not finished yet, a call that asks for a string not embedded yet stops, and the round's strings are then embedded
-    together. A call that embeds one string at a time (a name's head, its senses' glosses) costs a model call each; a
-    round costs one for all names."""
+    together. A call that embeds one string at a time (a name's head, its senses' glosses) costs an `encode` call each;
+    a round costs one for all of them."""
     global _ASKED
     done, todo = {}, list(range(len(items)))
     while todo:
