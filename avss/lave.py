@@ -139,7 +139,7 @@ def in_batches(f: Callable, items: Sequence) -> list:
 # %% ../nbs/12_lave.ipynb #8b72e302
 _LEXNAME_COST = {"noun.artifact": 0, "noun.animal": 0, "noun.plant": 0, "noun.person": 3, "noun.food": 0, "noun.object": 0,
                  "noun.substance": 0, "noun.Tops": 0, "noun.location": 1, "noun.body": 2, "noun.group": 3,
-                 "noun.phenomenon": 1, "noun.shape": 2}   # physical lexnames; a person/group sense is a long shot unless it is the word's meaning
+                 "noun.phenomenon": 1, "noun.shape": 2, "noun.communication": 1}   # physical lexnames; a person/group sense is a long shot unless it is the word's meaning
 _PREFER = {"noun.substance": 1, "noun.Tops": 1, "noun.location": 1, "noun.body": 2, "noun.group": 2, "noun.phenomenon": 2,
            "noun.shape": 3, "noun.person": 2}             # for a class name: which physical sense to read it as (a class
                                                           # "mug" or "sponge" is the object, not the person WordNet lists first)
@@ -147,7 +147,11 @@ _PREFER = {"noun.substance": 1, "noun.Tops": 1, "noun.location": 1, "noun.body":
 def _physical(synsets) -> list:
     "Noun senses of physical things, in WordNet's order; proper names (instances) and drug slang dropped."
     return [s for s in synsets if s.lexname() in _LEXNAME_COST and not s.instance_hypernyms()
-            and not s.definition().startswith("street name")]   # slang for drugs: "snow" is no cocaine, "scoop" no GHB
+            and not s.definition().startswith("street name")     # slang for drugs: "snow" is no cocaine, "scoop" no GHB
+            and (s.lexname() != "noun.communication" or _shown(s))]   # of messages, only signals one sees: traffic lights
+
+@functools.lru_cache(maxsize=None)
+def _shown(s) -> bool: return any(h.name() == "visual_signal.n.01" for h in s.closure(lambda x: x.hypernyms()))
 
 _LIVING = ("noun.animal", "noun.person", "noun.plant")
 
@@ -224,9 +228,10 @@ _BUILT = ["housing.n.01", "factory.n.01", "warehouse.n.01", "station.n.01"]   # 
                                                    # factories, warehouses and stations outside building.n.01; the datasets do not
 _CONVENTIONS = {
     "cityscapes": {"building": ["house.n.01", "building.n.01", "tower.n.01", "church.n.02", "shop.n.01", "garage.n.01", "high-rise.n.01",
-                                "scaffolding.n.01", "dormer.n.01", *_BUILT],
+                                "scaffolding.n.01", "dormer.n.01", "balcony.n.01", "awning.n.01", "rooftop.n.01", *_BUILT],
         "vegetation": ["hedge.n.01", "tree.n.01", "shrub.n.01", "foliage.n.01", "leaf.n.01", "vine.n.01", "shrubbery.n.01", "shrubbery.n.02", "branch.n.02"],
-        "road": ["asphalt.n.01", "lane.n.01", "intersection.n.02", "crossing.n.05", "junction.n.01"],
+        "road": ["asphalt.n.01", "lane.n.01", "intersection.n.02", "crossing.n.05", "junction.n.01",
+                 "manhole.n.01", "manhole_cover.n.01", "pothole.n.01", "speed_bump.n.01"],   # what lies in its surface
         "sidewalk": ["pathway.n.02", "walk.n.05", "curb.n.01"], "fence": ["railing.n.01"],
         "traffic sign": ["signboard.n.01", "street_sign.n.01"], "bus": ["bus.n.01", "coach.n.04"],
         "rider": ["pedaler.n.01", "skater.n.01"],      # the dataset's rider: anyone moved by a device, skaters included
@@ -279,7 +284,9 @@ def gloss_genus(s):
         if w not in ("a", "an", "the"): chunk.append(w)
     for k in range(min(2, len(chunk)), 0, -1):
         text = " ".join(chunk[-k:]).replace(" ", "_")
-        if ss := wordnet().synsets(text, "n"):           # the word's first sense must be a physical thing, and a person or
+        if (ss := wordnet().synsets(text, "n")) and ss[0].lexname() == "noun.food" and s.lexname() == "noun.animal":
+            continue                                     # an animal's genus is no dish: a carp's "freshwater fish" is the fish
+        if ss:                                           # the word's first sense must be a physical thing, and a person or
             people = {"noun.person", "noun.group"}       # group only for a person or group ("a white surface" is no person)
             return ss[0] if _physical(ss[:1]) and (ss[0].lexname() not in people or s.lexname() in people) else None
     return None
@@ -412,6 +419,11 @@ def _pick(self: EmbeddingMapper, word: str, senses: Sequence, simc) -> tuple | N
     key = (word, tuple(senses), self.max_senses, self.rank_cost)
     if key not in self._cands: self._cands[key] = self.proposals(word, senses)
     cands = [t for t in self._cands[key] if t[2] <= self.max_cost]
+    first, base = (senses[0] if senses else None), (wordnet().morphy(word.replace(" ", "_"), "n") or word).replace("_", " ")
+    if first is not None and first.lexname() == "noun.artifact" and first.lemma_names()[0].lower() == base.replace(" ", "_") \
+            and not any(t[3].split()[0] == first.name() for t in cands):   # a living reading after a first sense, an object
+        cands = [t for t in cands if _synset(t[3].split()[0]).lexname() not in _LIVING]   # of that very name, that proposes
+                                                        # nothing ("kite" the toy: no bird; not "turtle", whose first sense is a turtleneck)
     if same := [t for t in cands if t[1] == 0]:        # the sense itself is an anchor: a synonym
         c, _, _, ev = min(same, key=lambda t: t[2] - self.sim_weight * simc(t[0]))
         return c, "synonym", ev
@@ -464,7 +476,7 @@ def _by_sense_gloss(self: EmbeddingMapper, name: str, senses: Sequence) -> tuple
     return (senses[best],) + tuple(s for i, s in enumerate(senses) if i != best)
 
 _POSTMOD = set("on in with of at near under beside by behind inside from without atop along across through around over above "
-               "below beneath alongside against outside into onto".split())
+               "below beneath alongside against outside into onto between among amid amongst underneath".split())
 _POSTMOD |= {"next", "full"}                           # "footpath next to the road", "bookshelf full of books"
 _AFTER_PARTICIPLE = _POSTMOD | set("to out up down off away past".split())   # "bicycles locked to a rack", "cat looking out
                                                         # the window"
@@ -509,11 +521,61 @@ def _np_head(words: Sequence[str]) -> tuple:
             return list(words[:i]), w, tail
     return list(words), None, ()
 
+_MOVERS = ("conveyance.n.03",)                         # vehicles, trains, aircraft, ships: they move by themselves
+
+def _moves(words: Sequence[str]) -> bool:
+    "Whether a phrase's first sense is something that acts or moves by itself: a person, an animal, a vehicle, the sun."
+    ss = noun_senses(" ".join(words))[:1] or noun_senses(words[-1])[:1]
+    return any(s.lexname() in ("noun.person", "noun.animal", "noun.phenomenon") or any(h.name() in _MOVERS for h in _closure(s))
+               for s in ss)
+
+def _participle(w: str) -> bool:
+    "An inflected verb form: 'turning', 'drawn', 'parked' (not 'turn', not 'red')."
+    return (v := wordnet().morphy(w, "v")) is not None and v != w and w.endswith(("ing", "ed", "en", "wn"))
+
+def _drop_action(words: Sequence[str]) -> tuple:
+    """(words, verbs dropped): a trailing action goes. A verb that is no noun ("woman walking"); an "-ing" word that is also
+    a noun, after something that moves by itself or a plural ("plane landing", "sun setting", "traffic lights hanging": not
+    "place setting", "wall hanging"); a participle with an adjective after it ("traffic light turning red": the red is a state); a past
+    participle that is no noun ("curtains drawn", "car parked")."""
+    kept, dropped = _drop_action_t(tuple(words))
+    return list(kept), list(dropped)
+
+@functools.lru_cache(maxsize=None)
+def _drop_action_t(words: tuple) -> tuple:
+    words, dropped = list(words), []
+    while len(words) > 1:
+        w = words[-1]
+        if len(words) > 2 and _mostly_adjective(w) and _participle(words[-2]) and not noun_senses(" ".join(words)):
+            dropped.append(words[-2]); words = words[:-2]; continue
+        plural = words[-2] != (wordnet().morphy(words[-2], "n") or words[-2])   # a plural modifies no noun: "wires hanging"
+        if w.endswith("ing") and wordnet().morphy(w, "v") and (not noun_senses(w) or ((_moves(words[:-1]) or plural) and not noun_senses(" ".join(words)))):
+            dropped.append(w); words = words[:-1]; continue
+        if not w.endswith("ing") and _participle(w) and not noun_senses(w) and not noun_senses(" ".join(words)):
+            dropped.append(w); words = words[:-1]; continue
+        break
+    return tuple(words), tuple(dropped)
+
+@functools.lru_cache(maxsize=None)
 def _head_phrase(name: str) -> str:
-    "The words a name is about, as `_decide` reads them: a trailing verb and a postmodifier dropped ('bike leaning on a fence')."
-    words = re.sub(r"[^\w\s-]", " ", str(name).lower()).split()
-    while len(words) > 1 and words[-1].endswith("ing") and wordnet().morphy(words[-1], "v") and not noun_senses(words[-1]): words = words[:-1]
+    "The words a name is about, as `_decide` reads them: a trailing action and a postmodifier dropped ('bike leaning on a fence')."
+    words = _drop_action(re.sub(r"[^\w\s-]", " ", str(name).lower()).split())[0]
     return " ".join(_np_head(words)[0]) or str(name)
+
+_MAKES = {"car.n.01": "audi bmw mercedes benz volkswagen vw opel vauxhall toyota honda nissan hyundai kia renault peugeot citroen "
+                       "fiat volvo porsche ferrari lamborghini maserati tesla mazda subaru skoda lexus chevrolet chevy cadillac "
+                       "buick chrysler mitsubishi bentley saab dacia lancia suzuki ford",
+          "motorcycle.n.01": "harley davidson ducati yamaha kawasaki"}   # makers a captioner names instead of the vehicle
+_MAKES = {w: s for s, ws in _MAKES.items() for w in ws.split()}
+
+def _made_by(words: Sequence[str]) -> tuple | None:
+    """(make, synset of what it makes) for a name WordNet lacks that names a vehicle by its maker and model ("opel corsa",
+    "silver mercedes", "harley-davidson"), else None; a vehicle word after the make decides ("mercedes bus", "honda motorcycle")."""
+    ws = [p for w in words for p in w.split("-")]
+    i = next((i for i, w in enumerate(ws) if w in _MAKES), None)
+    if i is None or noun_senses(" ".join(words)): return None
+    if any(h.name() in _MOVERS for w in ws[i + 1:] for s in noun_senses(w)[:1] for h in _closure(s)): return None
+    return ws[i], wordnet().synset(_MAKES[ws[i]])
 
 _POTTED = set("potted pot pots planter planters indoor hanging house".split())   # words that put a plant in a pot
 _RIDERS = {"cityscapes": "rider"}   # Cityscapes: a person moved by a device (bicycle, motorcycle, scooter, skates, wheelchair...)
@@ -611,9 +673,9 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
     row = lambda c, rule, ev: {"name": name, "class": c, "rule": rule, "evidence": ev, "similarity": round(float(sim.max()), 4) if len(sim) else 0.0}
     if (hit := self.index.get(name)) is not None: return row(hit, "exact", hit)
     words = re.sub(r"[^\w\s-]", " ", str(name).lower()).split()
-    while len(words) > 1 and words[-1].endswith("ing") and wordnet().morphy(words[-1], "v") and not noun_senses(words[-1]):   # "woman walking": the walker
-        if ev := self._rider(words[:-1], words[-1], ()): return row(_RIDERS[self.convention], "convention", ev)   # "woman cycling"
-        words = words[:-1]
+    words, verbs = _drop_action(words)                  # "woman walking": the walker; "plane landing": the plane
+    for i, v in enumerate(verbs):                       # "woman cycling": a rider
+        if ev := self._rider(words + verbs[:i:-1], v, ()): return row(_RIDERS[self.convention], "convention", ev)
     if "pottedplant" in self._col and len(words) > 1 and _POTTED & set(words):   # VOC's and Context's pottedplant: "potted
         if plant := [s for w in words if w not in _POTTED for s in noun_senses(w)[:2]   # fern", "hanging plant", "tree in a pot"
                      if s.lexname() == "noun.plant" or s.name() == "plant.n.02"]:
@@ -629,6 +691,8 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
         # an unknown word the embedding cannot place may be two nouns written as one ("townhouse")
         splits = [(words[0][:i], words[0][i:]) for i in range(3, len(words[0]) - 2)]
         words = next(([a, b] for a, b in splits if wordnet().synsets(a, "n") and noun_senses(b)), words)   # "textbook": any noun + a thing
+    if (made := _made_by(words)) and (got := self._pick(made[0], [made[1]], simc)):
+        return row(got[0], "hypernym", f"{made[0]}, a make of {got[2]}")
     senses = noun_senses(" ".join(words))
     if senses and (got := self._pick(" ".join(words), senses, simc)): return row(*got)
     head = ()
@@ -754,7 +818,7 @@ def _near_name(self: EmbeddingMapper, row: dict, own: np.ndarray) -> dict:
     senses = noun_senses(row["name"])
     if not (weak or strong) or any(s.lexname() in _LIVING for s in senses[:1]): return row   # WordNet's biology is right: a goat is no sheep
     # a compound is not its modifier: a bus stop is no bus, a bike rack no bicycle, a coffee mug no coffee table
-    ws = str(row["name"]).lower().split()
+    ws = _drop_action(str(row["name"]).lower().split())[0]   # (its action aside: "plates stacked" are plates)
     own = np.where(self._named_by(ws[:-1], wordnet().morphy(ws[-1], "n") or ws[-1]), -1.0, own)
     hw, via, tail = _np_head(re.sub(r"[^\w\s-]", " ", str(row["name"]).lower()).split())
     if via:                                             # nor what the complement names: a cushion on a sofa is no sofa

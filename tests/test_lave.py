@@ -297,3 +297,22 @@ def test_class_senses_a_photo_shows_and_no_drug_slang():
     assert EmbeddingMapper(CONTEXT59_CLASSES).map(["snow on the ground"]) == {"snow on the ground": "snow"}
     cs = EmbeddingMapper(CITYSCAPES_CLASSES).map(["cab", "windshield", "delivery truck", "city bus"])
     assert cs == {"cab": "car", "windshield": "car", "delivery truck": "truck", "city bus": "bus"}
+
+
+def test_actions_makers_signals_and_named_objects():
+    """Round 17: a trailing action goes ("plane landing" is the plane, "traffic light turning red" the traffic light), a maker
+    names its vehicle ("opel corsa" is a car, but a "mercedes bus" a bus), the visual signals WordNet files among messages
+    are things ("red light", "stoplight"), a kite is the toy (its own first sense) and not the bird of prey, an animal's
+    gloss genus is no dish (a carp is a fish), and Cityscapes labels what lies in the road and a building's balconies
+    as the whole."""
+    cs = EmbeddingMapper(CITYSCAPES_CLASSES).map(["plane landing", "bus turning", "traffic light turning red", "opel corsa",
+                                                  "audi a4", "mercedes bus", "red light", "manhole cover", "speed bump", "balconies"])
+    assert cs == {"plane landing": "background", "bus turning": "bus", "traffic light turning red": "traffic light",
+                  "opel corsa": "car", "audi a4": "car", "mercedes bus": "bus", "red light": "traffic light",
+                  "manhole cover": "road", "speed bump": "road", "balconies": "building"}
+    voc = EmbeddingMapper(VOC_CLASSES).map(["plane landing", "helicopter landing", "kite", "kites flying in the sky", "silver mercedes"])
+    assert voc == {"plane landing": "aeroplane", "helicopter landing": "background", "kite": "background",
+                   "kites flying in the sky": "background", "silver mercedes": "car"}
+    assert EmbeddingMapper(ADE150_CLASSES).map(["stoplight", "traffic light at an intersection", "ducati"]) == {
+        "stoplight": "traffic light", "traffic light at an intersection": "traffic light", "ducati": "minibike"}
+    assert EmbeddingMapper(CONTEXT459_CLASSES).map(["carp", "goldfish", "sun setting"]) == {"carp": "fish", "goldfish": "fish", "sun setting": "sun"}
