@@ -346,9 +346,9 @@ class EmbeddingMapper:
     "Offline LAVE: WordNet synonyms, hypernyms and glosses, weighed and backed up by sentence-embedding similarity."
     def __init__(self, classes: Sequence[str], background: str = "background", convention: str | None = None,
                  max_senses: int = 5, rank_cost: float = 1.0, sim_weight: float = 8.0, max_cost: float = 2.0,
-                 t_rescue: float = 0.65, t_embed: float = 0.5, wsd_margin: float = 0.1, t_sibling: float = 0.5, t_name: float = 0.6,
+                 t_rescue: float = 0.65, t_embed: float = 0.4, wsd_margin: float = 0.05, t_sibling: float = 0.6, t_name: float = 0.6,
                  t_name_known: float = 0.65, t_gloss: float = 0.6,
-                 t_name_strong: float = 0.65, name_margin: float = 0.2, t_refine: float = 0.6, refine_margin: float = 0.05):
+                 t_name_strong: float = 0.7, name_margin: float = 0.2, t_refine: float = 0.6, refine_margin: float = 0.05):
         self.classes, self.background, self.index = list(classes), background, ClassIndex(classes, background)
         self.convention = convention if convention is not None else convention_of(self.classes)
         self.max_senses, self.rank_cost, self.sim_weight, self.max_cost = max_senses, rank_cost, sim_weight, max_cost
@@ -398,11 +398,15 @@ def name_similarities(self: EmbeddingMapper, names: Sequence[str]) -> np.ndarray
     np.maximum.at(out, self._name_owner, self._name_emb @ embed(list(names)).T)
     return out.T
 
+def _base(word: str) -> str:
+    "A word's or phrase's singular as WordNet lemmatises it ('buses' -> 'bus', 'traffic lights' -> 'traffic light')."
+    return (wordnet().morphy(word.replace(" ", "_"), "n") or word).replace("_", " ")
+
 @patch
 def proposals(self: EmbeddingMapper, word: str, senses: Sequence) -> list[tuple]:
     "(class, distance, sense cost, evidence) for every anchor above each sense of `word` or above its gloss genus."
     senses = tuple(senses[:self.max_senses])
-    base = (wordnet().morphy(word.replace(" ", "_"), "n") or word).replace("_", " ")
+    base = _base(word)
     ranked = any(_count(s, base) for s in senses)    # WordNet orders a word's senses by the sense index's counts; with none
     out = []                                         # counted the order says nothing ("bike": motorcycle before bicycle)
     for r, (sense, lc) in enumerate(zip(senses, sense_costs(base, senses))):   # counts are kept for the singular
@@ -419,7 +423,7 @@ def _pick(self: EmbeddingMapper, word: str, senses: Sequence, simc) -> tuple | N
     key = (word, tuple(senses), self.max_senses, self.rank_cost)
     if key not in self._cands: self._cands[key] = self.proposals(word, senses)
     cands = [t for t in self._cands[key] if t[2] <= self.max_cost]
-    first, base = (senses[0] if senses else None), (wordnet().morphy(word.replace(" ", "_"), "n") or word).replace("_", " ")
+    first, base = (senses[0] if senses else None), _base(word)
     if first is not None and first.lexname() == "noun.artifact" and first.lemma_names()[0].lower() == base.replace(" ", "_") \
             and not any(t[3].split()[0] == first.name() for t in cands):   # a living reading after a first sense, an object
         cands = [t for t in cands if _synset(t[3].split()[0]).lexname() not in _LIVING]   # of that very name, that proposes
@@ -477,11 +481,13 @@ def _by_sense_gloss(self: EmbeddingMapper, name: str, senses: Sequence) -> tuple
 
 _POSTMOD = set("on in with of at near under beside by behind inside from without atop along across through around over above "
                "below beneath alongside against outside into onto between among amid amongst underneath".split())
-_POSTMOD |= {"next", "full"}                           # "footpath next to the road", "bookshelf full of books"
+_POSTMOD |= {"next", "full", "to", "for", "after"}                           # "footpath next to the road", "bookshelf full of books"
 _AFTER_PARTICIPLE = _POSTMOD | set("to out up down off away past".split())   # "bicycles locked to a rack", "cat looking out
                                                         # the window"
 _OF_PARTS = _PARTITIVE | set("flight bunch herd flock row stack pair couple cluster bouquet pack team school sheet slice "
-                              "blanket carpet bale range".split())
+                              "blanket carpet bale range roll ball".split())   # "rolls of fabric", "ball of yarn"
+_IRREGULAR = set("made built hung stuck laid left kept lit set held spread put cut shut caught sold bought worn torn".split())   # participles
+                                                        # without -ed/-en: "shack made of tin", "coat hung on a hook"
 _DETERMINERS = set("a an the some his her their its two three several many no".split())
 
 @functools.lru_cache(maxsize=None)
@@ -489,6 +495,14 @@ def _mostly_adverb(word: str) -> bool:
     "Whether the sense index tagged `word` more often as an adverb than as a noun ('overhead', 'nearby')."
     n = lambda pos: sum(l.count() for s in wordnet().synsets(word, pos) for l in s.lemmas() if l.name().lower() == word)
     return n("r") > n("n")
+
+@functools.lru_cache(maxsize=None)
+def _thing_word(w: str) -> bool:
+    """An "-ing" word the sense index reads as a thing at least as often as its verb, or whose verb is rare: railing,
+    flooring, fencing, clothing (not hanging, sitting, crossing, which are mostly done)."""
+    n = lambda lemma, pos: sum(l.count() for s in wordnet().synsets(lemma, pos) for l in s.lemmas() if l.name().lower() == lemma)
+    v = wordnet().morphy(w, "v")
+    return bool(w.endswith("ing") and noun_senses(w) and v and n(v, "v") <= max(n(w, "n"), 2))
 
 def _np_head(words: Sequence[str]) -> tuple:
     """(head words, linking word, complement) of a phrase with a postmodifier: 'man on a bicycle' -> (man, on, bicycle),
@@ -503,14 +517,17 @@ def _np_head(words: Sequence[str]) -> tuple:
         agent = any(s.lexname() in ("noun.person", "noun.animal") for s in noun_senses(words[i - 1])[:1]) \
                 and not _mostly_adjective(words[i - 1]) and not noun_senses(w)   # a person or animal doing something:
                                                        # "child holding hands" ("holding" is no visible thing)
-        verb = (w.endswith("ing") or (w.endswith("ed") and nxt in _AFTER_PARTICIPLE)) and wordnet().morphy(w, "v") \
+        verb = (w.endswith("ing") or ((_participle(w) or w in _IRREGULAR) and nxt in _AFTER_PARTICIPLE)) and wordnet().morphy(w, "v") \
                and not (noun_senses(" ".join(words[:i + 1])) and nxt not in _DETERMINERS) \
-               and not (wordnet().synsets(w, "n") and nxt not in _DETERMINERS | _AFTER_PARTICIPLE and not agent)
+               and not (wordnet().synsets(w, "n") and nxt not in _DETERMINERS | _AFTER_PARTICIPLE and not agent) \
+               and not (_thing_word(w) and nxt not in _DETERMINERS and not agent and not _moves(words[:i]))
                # "girl riding a scooter", "bird perched on a fence", "pedestrian crossing the road" (a determiner: not the
                # compound); a word that is also a noun before another noun is no link ("children crossing sign",
                # "disabled parking sign", "wood burning stove")
         known = noun_senses(" ".join(words[:i])) or noun_senses(words[i - 1])
         abstract = not known and w != "with" and wordnet().synsets(words[i - 1], "n")   # a noun, not a visible thing
+        new = i == 1 and w in _POSTMOD and words[0].isalpha() and not wordnet().synsets(words[0])   # a word WordNet lacks:
+        known = known or new                             # "smartphone on the table" is about the smartphone
         if abstract and w == "of" and i == 1: return _np_head(list(words[2:]))   # "pint of beer": the beer
         if (w in _POSTMOD or verb) and (known or abstract):   # the head is a noun, whole or by its last word ("brown horse
                                                        # in a field", "artwork on the wall"; "no parking sign" has none)
@@ -520,6 +537,11 @@ def _np_head(words: Sequence[str]) -> tuple:
                 return _np_head(list(words[i + 1:]))   # the complement is the thing, itself a phrase ("stack of books on a table")
             return list(words[:i]), w, tail
     return list(words), None, ()
+
+def _toy(words: Sequence[str]) -> bool:
+    "Whether a head's modifiers make it a toy: 'toy' before it, or 'stuffed' or 'plush' before an animal (not 'stuffed peppers', 'plush armchair')."
+    mods = set(words[:-1])
+    return bool(mods & {"toy", "toys"}) or bool(mods & {"stuffed", "plush"} and any(s.lexname() == "noun.animal" for s in noun_senses(words[-1])[:1]))
 
 _MOVERS = ("conveyance.n.03",)                         # vehicles, trains, aircraft, ships: they move by themselves
 
@@ -532,6 +554,16 @@ def _moves(words: Sequence[str]) -> bool:
 def _participle(w: str) -> bool:
     "An inflected verb form: 'turning', 'drawn', 'parked' (not 'turn', not 'red')."
     return (v := wordnet().morphy(w, "v")) is not None and v != w and w.endswith(("ing", "ed", "en", "wn"))
+
+def _words(name: str) -> list:
+    """A name's words as every rule reads them: lower case, punctuation other than hyphens dropped, a possessive read as
+    "of" ("cat's paw" -> paw, of, cat; "children's toys" -> toys, of, children)."""
+    ws = str(name).lower().replace("’", "'").split()
+    if (k := next((k for k, w in enumerate(ws[:-1]) if w.endswith("'s")), None)) is not None:   # the owned phrase ends at
+        rest = ws[k + 1:]                                                                     # its first linking word
+        j = next((j for j, w in enumerate(rest) if j and w in _POSTMOD), len(rest))
+        ws = rest[:j] + ["of"] + ws[:k] + [ws[k][:-2]] + rest[j:]
+    return re.sub(r"[^\w\s-]", " ", " ".join(ws)).split()
 
 def _drop_action(words: Sequence[str]) -> tuple:
     """(words, verbs dropped): a trailing action goes. A verb that is no noun ("woman walking"); an "-ing" word that is also
@@ -546,8 +578,10 @@ def _drop_action_t(words: tuple) -> tuple:
     words, dropped = list(words), []
     while len(words) > 1:
         w = words[-1]
-        if len(words) > 2 and _mostly_adjective(w) and _participle(words[-2]) and not noun_senses(" ".join(words)):
-            dropped.append(words[-2]); words = words[:-2]; continue
+        k = next((k for k in range(len(words) - 2, 0, -1) if _participle(words[k]) or not _mostly_adjective(words[k])), 0)   # adjectives
+                                                        # after a participle ("wall painted pale yellow")
+        if len(words) > 2 and _mostly_adjective(w) and k < len(words) - 1 and _participle(words[k]) and not noun_senses(" ".join(words)):
+            dropped.append(words[k]); words = words[:k]; continue
         plural = words[-2] != (wordnet().morphy(words[-2], "n") or words[-2])   # a plural modifies no noun: "wires hanging"
         if w.endswith("ing") and wordnet().morphy(w, "v") and (not noun_senses(w) or ((_moves(words[:-1]) or plural) and not noun_senses(" ".join(words)))):
             dropped.append(w); words = words[:-1]; continue
@@ -559,7 +593,7 @@ def _drop_action_t(words: tuple) -> tuple:
 @functools.lru_cache(maxsize=None)
 def _head_phrase(name: str) -> str:
     "The words a name is about, as `_decide` reads them: a trailing action and a postmodifier dropped ('bike leaning on a fence')."
-    words = _drop_action(re.sub(r"[^\w\s-]", " ", str(name).lower()).split())[0]
+    words = _drop_action(_words(name))[0]
     return " ".join(_np_head(words)[0]) or str(name)
 
 _MAKES = {"car.n.01": "audi bmw mercedes benz volkswagen vw opel vauxhall toyota honda nissan hyundai kia renault peugeot citroen "
@@ -611,7 +645,10 @@ def _rider(self: EmbeddingMapper, head: Sequence[str], via: str | None, tail: Se
                                                        # ("bike commuter": a commuter train first, a person second)
     if who[0] == hs[0] and any(s.lexname() == "noun.artifact" for s in hs) and not _count(hs[0], head[-1]): return None
                                                        # a person first only in name: "horse trailer" is no dawdler
-    if via and not tail: return f"a person {via}: {rider}" if wordnet().morphy(via, "v") in _RIDING else None
+    if via and (not tail or wordnet().morphy(via, "v") in _RIDING - {"ride"}):   # "woman cycling", "boy cycling down the street"
+        return f"a person {via}: {rider}" if wordnet().morphy(via, "v") in _RIDING else None
+    if via: tail = tail[:next((k for k, w in enumerate(tail) if k and w in _POSTMOD), len(tail))]   # its own object: "on a bicycle
+                                                       # in the bike lane"
     if via == "" and (w := next((w for w in tail if w.endswith("ing") and wordnet().morphy(w, "v") in _RIDING), None)):
         return f"a {w} person: {rider}"                  # "cycling woman"
     if via not in _MOUNTED + ("",) or not tail: return None
@@ -644,6 +681,12 @@ def _named_by(self: EmbeddingMapper, modifiers: Sequence[str], head: str | None 
     return self._masks[key]
 
 @patch
+def _in_longer_name(self: EmbeddingMapper, word: str) -> bool:
+    "Whether `word` ends a longer name of some class ('piano' in 'grand piano', 'tub' in 'hot tub'): an adjective before it may name that class."
+    self._class_tables()
+    return any(len(p) > 1 and (wordnet().morphy(p[-1], "n") or p[-1]) == word for ps in self._class_names for p in ps)
+
+@patch
 def _longer_or_inside(self: EmbeddingMapper, words: Sequence[str]) -> np.ndarray:
     """Classes a name only looks like: one whose name extends it ("volleyball" is no volleyball court) or, for a single
     word, one it begins with before another noun ("birdcage" is no bird, "skylight" no sky): a bool per class."""
@@ -672,13 +715,14 @@ def _by_definition(self: EmbeddingMapper, words: Sequence[str], sense) -> tuple 
 def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
     row = lambda c, rule, ev: {"name": name, "class": c, "rule": rule, "evidence": ev, "similarity": round(float(sim.max()), 4) if len(sim) else 0.0}
     if (hit := self.index.get(name)) is not None: return row(hit, "exact", hit)
-    words = re.sub(r"[^\w\s-]", " ", str(name).lower()).split()
-    words, verbs = _drop_action(words)                  # "woman walking": the walker; "plane landing": the plane
-    for i, v in enumerate(verbs):                       # "woman cycling": a rider
-        if ev := self._rider(words + verbs[:i:-1], v, ()): return row(_RIDERS[self.convention], "convention", ev)
+    words, verbs = _drop_action(_words(name))           # "woman walking": the walker; "plane landing": the plane
+    for i, v in enumerate(verbs):                       # "woman cycling": a rider. Verbs come last first, so the words
+        before = words + verbs[i + 1:][::-1]            # before verb i are the kept ones and the verbs dropped after it
+        if ev := self._rider(before, v, ()): return row(_RIDERS[self.convention], "convention", ev)
     if "pottedplant" in self._col and len(words) > 1 and _POTTED & set(words):   # VOC's and Context's pottedplant: "potted
-        if plant := [s for w in words if w not in _POTTED for s in noun_senses(w)[:2]   # fern", "hanging plant", "tree in a pot"
-                     if s.lexname() == "noun.plant" or s.name() == "plant.n.02"]:
+        hd = _np_head(words)[0]                         # fern", "hanging plant", "tree in a pot"; the plant in the head (not
+        if plant := [s for w in hd if w not in _POTTED for s in noun_senses(w)[:2]   # "bird feeder hanging from a tree")
+                     if (s.lexname() == "noun.plant" and noun_senses(w)[0].lexname() != "noun.artifact") or s.name() == "plant.n.02"]:
             return row("pottedplant", "convention", f"a plant ({plant[0].name()}) kept in a pot: pottedplant")
     if (ag := next(filter(_device_agent, words), None)) and (c := _RIDERS.get(self.convention) if _RIDERS.get(self.convention)
                                                              in self._col else self.index.get("person")):
@@ -687,6 +731,14 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
     if ev := self._rider(words, via, tail): return row(_RIDERS[self.convention], "convention", ev)
     j = int(sim.argmax()) if len(sim) else 0
     simc = lambda c: sim[self._col[c]] if c in self._col else 0.5
+    ph = " ".join(words)                                # the head is a class's own name: "mouse next to a keyboard"
+    if (hit := self.index.get(ph) or self.index.get(_base(ph))) is not None: return row(hit, "exact", f"head: {hit}")
+    if len(words) > 1 and _toy(words):                  # "plush toy bear", "toy car on the floor": a toy, not the thing
+        got = self._pick("toy", noun_senses("toy")[:1], simc)
+        return row(got[0], "convention", f"a toy {words[-1]} is a toy: {got[2]}") if got else row(self.background, "background", f"a toy {words[-1]}: no class for toys")
+    if len(words) > 1 and not noun_senses(ph) and all(map(_mostly_adjective, words[:-1])) and not self._in_longer_name(_base(words[-1])) \
+            and (hit := self.index.get(words[-1]) or self.index.get(_base(words[-1]))) is not None:   # its adjectives aside ("clean
+        return row(hit, "exact", f"head: {hit}")        # plates"), unless one may name a longer class ("grand piano")
     if len(words) == 1 and not noun_senses(words[0]) and len(words[0]) >= 6 and not (len(sim) and sim[j] >= self.t_embed):
         # an unknown word the embedding cannot place may be two nouns written as one ("townhouse")
         splits = [(words[0][:i], words[0][i:]) for i in range(3, len(words[0]) - 2)]
@@ -753,9 +805,29 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
         if sim[j] >= self.t_rescue: return row(self.classes[j], "embedding", self.descriptions[j])
         if known[0].lexname() not in _LIVING and (got := self._by_definition(words, known[0])):
             return row(*got)
+        if got := self._whole_of(words, via, tail): return row(*got)
         return row(self.background, "background", f"no class above {known[0].name()}")
     if len(sim) and sim[j] >= self.t_embed: return row(self.classes[j], "embedding", self.descriptions[j])
+    if got := self._whole_of(words, via, tail): return row(*got)
     return row(self.background, "background", "not in WordNet; nearest: " + (self.descriptions[j] if len(sim) else "-"))
+
+_MARKS = set("arrow stripe line marking letter symbol number word".split())   # what is painted on a surface
+_SIDES = set("back front rear side top bottom end edge underside interior inside outside entrance corner tail".split())
+
+@patch
+def _whole_of(self: EmbeddingMapper, head: Sequence[str], via: str | None, tail: Sequence[str]) -> tuple | None:
+    """(class, rule, evidence) for a part named with its whole ("tail of a plane", "back of a bus", "spokes of a bike wheel"),
+    where the part itself found no class: datasets label a part as its whole. The head must be a part in WordNet (a sense
+    with a whole) or a side of something; the whole is decided as a name of its own. None otherwise."""
+    if not tail: return None
+    hw = wordnet().morphy(head[-1], "n") or head[-1]
+    marking = hw in _MARKS and via in ("on", "painted", "in")   # "arrow painted on the road" (Cityscapes' road has its markings)
+    if not marking and (via != "of" or hw not in _SIDES and not any(s.part_holonyms() for s in (noun_senses(" ".join(head)) or noun_senses(head[-1]))[:2])):
+        return None
+    whole = " ".join(tail)
+    r = self._decide(whole, self.similarities([whole])[0])
+    if r["class"] == self.background or marking and r["class"] not in _PART_OF_WHOLE.get(self.convention, ()): return None
+    return r["class"], "part", f"{' '.join(head)}, a part of a {whole}: {r['evidence']}"[:160]
 
 @patch
 def _row(self: EmbeddingMapper, name: str, sim: np.ndarray, own: np.ndarray) -> dict:
@@ -775,7 +847,8 @@ def explain(self: EmbeddingMapper, names: Sequence[str]) -> list[dict]:
     out = []
     for r, f in zip(rows, full):
         if r["class"] != self.background and self.index.get(f["class"]) is None:
-            if f["rule"] not in _WEAK + ("refine",) and self._below(f["class"], r["class"]):   # (not on a guess)
+            if f["rule"] not in _WEAK + ("refine",) and (self._below(f["class"], r["class"]) or r["rule"] == "part"):   # (not on
+                                                        # a guess; a part the full list labels on its own: a car's wheel)
                 r = dict(r, **{"class": self.background, "rule": "background",
                                "evidence": f"the full list calls it {f['class']} ({f['evidence'][:50]}), below {r['class']}, and drops it here"})
             elif r["rule"] in _WEAK and f["rule"] in ("exact", "synonym"):   # a weak guess yields to the full list's own
@@ -818,9 +891,9 @@ def _near_name(self: EmbeddingMapper, row: dict, own: np.ndarray) -> dict:
     senses = noun_senses(row["name"])
     if not (weak or strong) or any(s.lexname() in _LIVING for s in senses[:1]): return row   # WordNet's biology is right: a goat is no sheep
     # a compound is not its modifier: a bus stop is no bus, a bike rack no bicycle, a coffee mug no coffee table
-    ws = _drop_action(str(row["name"]).lower().split())[0]   # (its action aside: "plates stacked" are plates)
+    ws = _drop_action(_words(row["name"]))[0]           # (its action aside: "plates stacked" are plates)
     own = np.where(self._named_by(ws[:-1], wordnet().morphy(ws[-1], "n") or ws[-1]), -1.0, own)
-    hw, via, tail = _np_head(re.sub(r"[^\w\s-]", " ", str(row["name"]).lower()).split())
+    hw, via, tail = _np_head(_words(row["name"]))
     if via:                                             # nor what the complement names: a cushion on a sofa is no sofa
         own = np.where(self._named_by(list(tail) + hw[:-1], wordnet().morphy(hw[-1], "n") or hw[-1]), -1.0, own)
     if strong:
@@ -865,7 +938,8 @@ def _flowering(self: EmbeddingMapper, row: dict) -> dict:
     ws = _head_phrase(row["name"]).split()
     if self.index.get(wordnet().morphy(ws[-1], "n") or ws[-1]) is not None: return row
     ss = noun_senses(" ".join(ws)) or noun_senses(ws[-1])
-    if not ss or ss[0].lexname() != "noun.plant" or not _FLOWERING.search(ss[0].definition()): return row
+    if not ss or ss[0].lexname() != "noun.plant" or not (_FLOWERING.search(ss[0].definition()) or _FLOWERING.search(str(row["name"]).lower())):
+        return row                                      # (the gloss or the name says it flowers: "roses in bloom")
     if row["class"] != self.background and not any(self.anchor.get(h) == row["class"] for h in _closure(ss[0])): return row
     return dict(row, **{"class": fl, "rule": "convention", "evidence": f"{ss[0].name()}: a flowering plant, drawn as {fl}"})
 

@@ -316,3 +316,26 @@ def test_actions_makers_signals_and_named_objects():
     assert EmbeddingMapper(ADE150_CLASSES).map(["stoplight", "traffic light at an intersection", "ducati"]) == {
         "stoplight": "traffic light", "traffic light at an intersection": "traffic light", "ducati": "minibike"}
     assert EmbeddingMapper(CONTEXT459_CLASSES).map(["carp", "goldfish", "sun setting"]) == {"carp": "fish", "goldfish": "fish", "sun setting": "sun"}
+
+
+def test_parts_named_with_their_whole_heads_toys_and_riders():
+    """Round 18: a part named with its whole is the whole where the part has no class ("wing of a plane", "dog's ear",
+    not "bowl of soup"), a subset list leaves a part the full list labels on its own; a head that is a class's own name
+    decides; toys are no animals or vehicles; "-ing" nouns, "made", "to" and trailing adjectives do not hide the head;
+    a cyclist in a longer phrase is still a rider; a marking on the road is road."""
+    voc = EmbeddingMapper(VOC_CLASSES).explain(["wing of a plane", "dog's ear", "bowl of soup", "toy horse", "plush dog", "tail of a horse"])
+    assert {r["name"]: (r["class"], r["rule"]) for r in voc} == {
+        "wing of a plane": ("aeroplane", "part"), "dog's ear": ("dog", "part"), "bowl of soup": ("background", "background"),
+        "toy horse": ("background", "background"), "plush dog": ("background", "background"), "tail of a horse": ("horse", "part")}
+    assert EmbeddingMapper(CONTEXT59_CLASSES).map(["seat of a car", "handle of a door", "roses in bloom"]) == {
+        "seat of a car": "car", "handle of a door": "background", "roses in bloom": "flower"}
+    assert EmbeddingMapper(CITYSCAPES_CLASSES).map(["rear of a truck", "yellow arrow on the asphalt", "woman cycling along the river",
+                                                    "man on a motorcycle in the rain", "man in a car in traffic"]) == {
+        "rear of a truck": "truck", "yellow arrow on the asphalt": "road", "woman cycling along the river": "rider",
+        "man on a motorcycle in the rain": "rider", "man in a car in traffic": "person"}
+    assert EmbeddingMapper(ADE150_CLASSES).map(["iron railing on the terrace", "oak flooring in the kitchen", "bench made of stone",
+                                                "door painted bright red", "curtains hanging at the window", "plush armchair"]) == {
+        "iron railing on the terrace": "railing", "oak flooring in the kitchen": "floor", "bench made of stone": "bench",
+        "door painted bright red": "door", "curtains hanging at the window": "curtain", "plush armchair": "armchair"}
+    assert EmbeddingMapper(ADE847_CLASSES).map(["mouse beside a laptop", "white grand piano", "stuffed rabbit"]) == {
+        "mouse beside a laptop": "mouse, computer mouse", "white grand piano": "grand piano, grand", "stuffed rabbit": "plaything, toy"}
