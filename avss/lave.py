@@ -231,8 +231,9 @@ _CONVENTIONS = {
                                 "scaffolding.n.01", "dormer.n.01", "balcony.n.01", "awning.n.01", "rooftop.n.01", *_BUILT],
         "vegetation": ["hedge.n.01", "tree.n.01", "shrub.n.01", "foliage.n.01", "leaf.n.01", "vine.n.01", "shrubbery.n.01", "shrubbery.n.02", "branch.n.02"],
         "road": ["asphalt.n.01", "lane.n.01", "intersection.n.02", "crossing.n.05", "junction.n.01",
-                 "manhole.n.01", "manhole_cover.n.01", "pothole.n.01", "speed_bump.n.01"],   # what lies in its surface
-        "sidewalk": ["pathway.n.02", "walk.n.05", "curb.n.01"], "fence": ["railing.n.01"],
+                 "manhole.n.01", "manhole_cover.n.01", "pothole.n.01", "speed_bump.n.01", "tarmacadam.n.01"],   # what lies in its surface
+        "sidewalk": ["pathway.n.02", "walk.n.05", "curb.n.01", "curbstone.n.01", "pavement.n.01", "paving.n.01"],   # a European
+        "terrain": ["verge.n.04"], "fence": ["railing.n.01"],   # city's pavement is its sidewalk; a grass verge is terrain
         "traffic sign": ["signboard.n.01", "street_sign.n.01"], "bus": ["bus.n.01", "coach.n.04"],
         "rider": ["pedaler.n.01", "skater.n.01"],      # the dataset's rider: anyone moved by a device, skaters included
         "pole": ["post.n.04", "lamppost.n.01", "streetlight.n.01", "telephone_pole.n.01", "signpost.n.01", "flagpole.n.02"],
@@ -246,7 +247,8 @@ _CONVENTIONS = {
         "building": ["house.n.01", "church.n.02", "barn.n.01", "tower.n.01", "castle.n.02", *_BUILT],
         "bag": ["bag.n.06", "bag.n.04", "luggage.n.01"], "cloth": ["tablecloth.n.01"],
         "background": ["towel.n.01", "napkin.n.01", "railing.n.01", "rug.n.01", "stool.n.01"]},
-    "ade150": {"house": ["bungalow.n.01", "mansion.n.02", "cabin.n.02"], "plant": ["hedge.n.01", "houseplant.n.01"],
+    "ade150": {"house": ["bungalow.n.01", "mansion.n.02", "cabin.n.02"], "earth": ["soil.n.02"],   # its "land" names no soil
+        "plant": ["hedge.n.01", "houseplant.n.01"],
         "streetlight": ["lamppost.n.01"], "bookcase": ["bookshelf.n.01"], "ottoman": ["footstool.n.01"],
         "minibike": ["motorcycle.n.01", "motor_scooter.n.01"], "blanket": ["quilt.n.01"], "pole": ["post.n.04"],
         "painting": ["picture_frame.n.01", "photograph.n.01"], "river": ["stream.n.01"], "background": ["railroad_track.n.01", "tablecloth.n.01"],
@@ -254,7 +256,8 @@ _CONVENTIONS = {
 }
 _CONVENTIONS["context459"] = {"pole": ["lamppost.n.01"], "bag": ["briefcase.n.01", *_CONVENTIONS["context59"]["bag"]],
                               "building": _CONVENTIONS["context59"]["building"], "plant": ["shrub.n.01", "hedge.n.01"],
-                              "cloth": ["tablecloth.n.01"], "signal light": ["traffic_light.n.01"]}
+                              "cloth": ["tablecloth.n.01"], "signal light": ["traffic_light.n.01"],
+                              "cabinet": ["chest_of_drawers.n.01"]}
 _CONVENTIONS["ade847"] = {"house": _CONVENTIONS["ade150"]["house"], "plant": ["hedge.n.01", "houseplant.n.01", "shrub.n.01", "vine.n.01"],
                           "streetlight": ["lamppost.n.01"], "bookcase": ["bookshelf.n.01"], "ottoman": ["footstool.n.01"],
                           "minibike": ["motorcycle.n.01", "motor_scooter.n.01"], "hen": ["chicken.n.02"],
@@ -324,7 +327,8 @@ def sense_costs(word: str, senses: tuple) -> tuple:
     out = []
     for r, (s, k, n) in enumerate(zip(senses, kinds, counts)):
         c = _LEXNAME_COST[k]
-        if k in ("noun.person", "noun.group") and r == 0 and (n > 0 or all(x in ("noun.person", "noun.group") for x in kinds)): c = 0
+        mo = max([m for m, x in zip(counts, kinds) if x not in ("noun.person", "noun.group")], default=0)   # the things' best count
+        if k in ("noun.person", "noun.group") and r == 0 and (n > mo or n == mo >= 2 or all(x in ("noun.person", "noun.group") for x in kinds)): c = 0
         if n == 0 and max(counts) >= 3: c += 1
         if objects and k in ("noun.substance", "noun.plant", "noun.food", "noun.artifact") and _is_material(s): c += 2
         if k == "noun.food" and "noun.animal" in kinds: c += 2   # the animal, not its meat ("duck", "chicken")
@@ -348,7 +352,7 @@ class EmbeddingMapper:
                  max_senses: int = 5, rank_cost: float = 1.0, sim_weight: float = 8.0, max_cost: float = 2.0,
                  t_rescue: float = 0.65, t_embed: float = 0.4, wsd_margin: float = 0.05, t_sibling: float = 0.6, t_name: float = 0.6,
                  t_name_known: float = 0.65, t_gloss: float = 0.6,
-                 t_name_strong: float = 0.7, name_margin: float = 0.2, t_refine: float = 0.6, refine_margin: float = 0.05):
+                 t_name_strong: float = 0.7, name_margin: float = 0.2, t_refine: float = 0.5, refine_margin: float = 0.1):
         self.classes, self.background, self.index = list(classes), background, ClassIndex(classes, background)
         self.convention = convention if convention is not None else convention_of(self.classes)
         self.max_senses, self.rank_cost, self.sim_weight, self.max_cost = max_senses, rank_cost, sim_weight, max_cost
@@ -481,11 +485,12 @@ def _by_sense_gloss(self: EmbeddingMapper, name: str, senses: Sequence) -> tuple
 
 _POSTMOD = set("on in with of at near under beside by behind inside from without atop along across through around over above "
                "below beneath alongside against outside into onto between among amid amongst underneath".split())
-_POSTMOD |= {"next", "full", "to", "for", "after"}                           # "footpath next to the road", "bookshelf full of books"
+_POSTMOD |= {"next", "full", "to", "for", "after"}   # "footpath next to the road", "bookshelf full of books", "glass door to the
+                                                  # balcony", "table set for dinner", "wet asphalt after the rain"
 _AFTER_PARTICIPLE = _POSTMOD | set("to out up down off away past".split())   # "bicycles locked to a rack", "cat looking out
                                                         # the window"
 _OF_PARTS = _PARTITIVE | set("flight bunch herd flock row stack pair couple cluster bouquet pack team school sheet slice "
-                              "blanket carpet bale range roll ball".split())   # "rolls of fabric", "ball of yarn"
+                              "blanket carpet bale range roll ball strip".split())   # "rolls of fabric", "ball of yarn"
 _IRREGULAR = set("made built hung stuck laid left kept lit set held spread put cut shut caught sold bought worn torn".split())   # participles
                                                         # without -ed/-en: "shack made of tin", "coat hung on a hook"
 _DETERMINERS = set("a an the some his her their its two three several many no".split())
@@ -520,14 +525,15 @@ def _np_head(words: Sequence[str]) -> tuple:
         verb = (w.endswith("ing") or ((_participle(w) or w in _IRREGULAR) and nxt in _AFTER_PARTICIPLE)) and wordnet().morphy(w, "v") \
                and not (noun_senses(" ".join(words[:i + 1])) and nxt not in _DETERMINERS) \
                and not (wordnet().synsets(w, "n") and nxt not in _DETERMINERS | _AFTER_PARTICIPLE and not agent) \
-               and not (_thing_word(w) and nxt not in _DETERMINERS and not agent and not _moves(words[:i]))
+               and not (_thing_word(w) and nxt not in _DETERMINERS and not agent and not _moves(words[:i])) \
+               and not (_mostly_adjective(w) and i + 2 == len(words) and noun_senses(nxt) and not agent)
                # "girl riding a scooter", "bird perched on a fence", "pedestrian crossing the road" (a determiner: not the
                # compound); a word that is also a noun before another noun is no link ("children crossing sign",
-               # "disabled parking sign", "wood burning stove")
+               # "disabled parking sign", "wood burning stove"); nor is an adjective before the last noun ("glass sliding door")
         known = noun_senses(" ".join(words[:i])) or noun_senses(words[i - 1])
         abstract = not known and w != "with" and wordnet().synsets(words[i - 1], "n")   # a noun, not a visible thing
-        new = i == 1 and w in _POSTMOD and words[0].isalpha() and not wordnet().synsets(words[0])   # a word WordNet lacks:
-        known = known or new                             # "smartphone on the table" is about the smartphone
+        new = w in _POSTMOD and words[i - 1].isalpha() and not wordnet().synsets(words[i - 1])   # a word WordNet lacks:
+        known = known or new                             # "smartphone on the table", "paved footway next to the shops"
         if abstract and w == "of" and i == 1: return _np_head(list(words[2:]))   # "pint of beer": the beer
         if (w in _POSTMOD or verb) and (known or abstract):   # the head is a noun, whole or by its last word ("brown horse
                                                        # in a field", "artwork on the wall"; "no parking sign" has none)
@@ -537,6 +543,11 @@ def _np_head(words: Sequence[str]) -> tuple:
                 return _np_head(list(words[i + 1:]))   # the complement is the thing, itself a phrase ("stack of books on a table")
             return list(words[:i]), w, tail
     return list(words), None, ()
+
+@functools.lru_cache(maxsize=None)
+def _material_word(w: str) -> bool:
+    "Whether a modifier's first physical sense is a material or substance: 'glass', 'leather' (as in 'glass sliding door')."
+    return any(s.lexname() == "noun.substance" or _is_material(s) for s in noun_senses(w)[:1])
 
 def _toy(words: Sequence[str]) -> bool:
     "Whether a head's modifiers make it a toy: 'toy' before it, or 'stuffed' or 'plush' before an animal (not 'stuffed peppers', 'plush armchair')."
@@ -729,6 +740,8 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
         return row(c, "convention", f"{ag}: one who rides a {_device_agent(ag)}")   # "biker in a helmet": a rider, or a person
     words, via, tail = _np_head(words)                  # "man on a bicycle": the man (Cityscapes: a rider)
     if ev := self._rider(words, via, tail): return row(_RIDERS[self.convention], "convention", ev)
+    if via and len(words) > 1 and _mostly_adjective(words[-1]) and noun_senses(words[-2]) and not noun_senses(" ".join(words)):
+        words = words[:-1]                              # an adjective after its noun: "sun low over the sea"
     j = int(sim.argmax()) if len(sim) else 0
     simc = lambda c: sim[self._col[c]] if c in self._col else 0.5
     ph = " ".join(words)                                # the head is a class's own name: "mouse next to a keyboard"
@@ -736,33 +749,44 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
     if len(words) > 1 and _toy(words):                  # "plush toy bear", "toy car on the floor": a toy, not the thing
         got = self._pick("toy", noun_senses("toy")[:1], simc)
         return row(got[0], "convention", f"a toy {words[-1]} is a toy: {got[2]}") if got else row(self.background, "background", f"a toy {words[-1]}: no class for toys")
-    if len(words) > 1 and not noun_senses(ph) and all(map(_mostly_adjective, words[:-1])) and not self._in_longer_name(_base(words[-1])) \
+    if len(words) > 1 and not noun_senses(ph) and all(_mostly_adjective(w) or _material_word(w) for w in words[:-1]) and not self._in_longer_name(_base(words[-1])) \
             and (hit := self.index.get(words[-1]) or self.index.get(_base(words[-1]))) is not None:   # its adjectives aside ("clean
-        return row(hit, "exact", f"head: {hit}")        # plates"), unless one may name a longer class ("grand piano")
+        return row(hit, "exact", f"head: {hit}")        # plates", "glass sliding door"), unless one may name a longer class ("grand piano")
     if len(words) == 1 and not noun_senses(words[0]) and len(words[0]) >= 6 and not (len(sim) and sim[j] >= self.t_embed):
         # an unknown word the embedding cannot place may be two nouns written as one ("townhouse")
         splits = [(words[0][:i], words[0][i:]) for i in range(3, len(words[0]) - 2)]
         words = next(([a, b] for a, b in splits if wordnet().synsets(a, "n") and noun_senses(b)), words)   # "textbook": any noun + a thing
     if (made := _made_by(words)) and (got := self._pick(made[0], [made[1]], simc)):
         return row(got[0], "hypernym", f"{made[0]}, a make of {got[2]}")
+    if via and _mark(words[-1]) and (got := self._whole_of(words, via, tail)): return row(*got)   # "letters painted on the road"
     senses = noun_senses(" ".join(words))
+    if len(senses) > 1 and _base(words[-1]) != words[-1]:   # a plural is no collective: "blinds" are not the blind
+        senses = tuple(s for s in senses if not (s.lexname() == "noun.group" and _synset("people.n.01") in _closure(s))) or senses
+    senses = _on_road(senses, verbs + [via] + list(tail))   # "coach on a motorway": the bus
     if senses and (got := self._pick(" ".join(words), senses, simc)): return row(*got)
     head = ()
     for i in range(1, len(words) - 1):                  # the longest tail WordNet knows is the head ("airport control tower")
         if (ts := noun_senses(" ".join(words[i:]))) and (got := self._pick(" ".join(words[i:]), ts, simc)):
             return row(got[0], "hypernym", "head: " + got[2])
-    if len(words) > 1 and (head := self._by_sense_gloss(name, _head_senses(words[-2], noun_senses(words[-1])))):
+    if len(words) > 1 and not senses and _base(words[-1]) in _FURNITURE_PARTS:   # a piece of furniture's
+        for w in words[:-1]:                            # part is the furniture: "wardrobe doors", "cupboard doors" (a class
+            ms = noun_senses(w)[:1]                     # for the part itself first: Context-459's cabinet door)
+            if ms and _synset("furniture.n.01") in _closure(ms[0]) and (got := self._pick(w, ms, simc)) and got[0] != self.background:
+                c = self.index.get(f"{got[0]} {_base(words[-1])}") or got[0]
+                return row(c, "part", f"{words[-1]}, a part of a {w} ({got[2]})")
+    if len(words) > 1 and (head := _on_road(self._by_sense_gloss(name, _head_senses(words[-2], noun_senses(words[-1]))), verbs + [via] + list(tail))):
         hs = self.similarities([words[-1]])[0]           # the head's own similarity weighs its classes; the whole name only
         if got := self._pick(words[-1], head, lambda c: hs[self._col[c]] if c in self._col else 0.5):   # reorders its senses
             return row(got[0], "hypernym", "head: " + got[2])
     known = senses or head
+    if via == "of" and (got := self._whole_of(words, via, tail)): return row(*got)   # before any guess: "wheel of a car"
     wholes = _PART_OF_WHOLE.get(self.convention, set())
     for s in known[:1]:                                 # a part of a whole the dataset labels as the whole (Cityscapes: a facade)
         if not senses and s.part_holonyms():            # the head is a part: the whole the modifier names ("car roof" is car,
             for w in words[:-1]:                        # not the building WordNet puts roofs on)
                 if (ms := noun_senses(w)) and (got := self._pick(w, ms, simc)) and got[0] in wholes:
                     return row(got[0], "part", f"{s.name()}, a part, of a {w} ({got[2]})")
-        for h in s.part_holonyms() + [g for h in s.part_holonyms() for g in h.part_holonyms()]:   # a window frame: a window's,
+        for h in (s.part_holonyms() + [g for h in s.part_holonyms() for g in h.part_holonyms()]) if via != "of" else ():   # a window frame: a window's,
             if self.anchor.get(h) in wholes: return row(self.anchor[h], "part", f"{s.name()} part of {h.name()}")   # a building's
     hw = wordnet().morphy(words[-1], "n") or words[-1]
     part = lambda w: any(h in p.part_meronyms() for p in noun_senses(w)[:1] for h in head[:2])   # "tree branches"
@@ -805,13 +829,25 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
         if sim[j] >= self.t_rescue: return row(self.classes[j], "embedding", self.descriptions[j])
         if known[0].lexname() not in _LIVING and (got := self._by_definition(words, known[0])):
             return row(*got)
-        if got := self._whole_of(words, via, tail): return row(*got)
         return row(self.background, "background", f"no class above {known[0].name()}")
     if len(sim) and sim[j] >= self.t_embed: return row(self.classes[j], "embedding", self.descriptions[j])
-    if got := self._whole_of(words, via, tail): return row(*got)
     return row(self.background, "background", "not in WordNet; nearest: " + (self.descriptions[j] if len(sim) else "-"))
 
+_FURNITURE_PARTS = set("door drawer handle knob leg".split())
+_ROADS = ("road.n.01", "parking_lot.n.01")
+_DRIVEN = set("parked driving driven drives overtaking".split())
+
+def _on_road(senses: Sequence, context: Sequence) -> tuple:
+    """A head's vehicle senses alone when the rest of the name puts it on a road or parks it ("coach on a motorway", "coach
+    parked by the road": a vehicle, not the trainer); otherwise its senses as they are."""
+    if len(senses) < 2: return tuple(senses)
+    road = any(w in _DRIVEN for w in context if w) or any(h.name() in _ROADS for w in context if w for s in noun_senses(w)[:1] for h in _closure(s))
+    moving = [s for s in senses if any(h.name() in _MOVERS for h in _closure(s))]
+    return tuple(moving) if road and moving else tuple(senses)
+
 _MARKS = set("arrow stripe line marking letter symbol number word".split())   # what is painted on a surface
+def _mark(w: str) -> bool: return any(v in _MARKS for v in (w, _base(w), w[:-1] if w.endswith("s") else w))   # ("letters":
+                                                  # WordNet's literature, yet also the plural of letter)
 _SIDES = set("back front rear side top bottom end edge underside interior inside outside entrance corner tail".split())
 
 @patch
@@ -821,13 +857,14 @@ def _whole_of(self: EmbeddingMapper, head: Sequence[str], via: str | None, tail:
     with a whole) or a side of something; the whole is decided as a name of its own. None otherwise."""
     if not tail: return None
     hw = wordnet().morphy(head[-1], "n") or head[-1]
-    marking = hw in _MARKS and via in ("on", "painted", "in")   # "arrow painted on the road" (Cityscapes' road has its markings)
+    if _mark(hw) and via not in _POSTMOD and tail[0] in _POSTMOD and tail[1:]: via, tail = tail[0], tail[1:]   # "arrow marking on"
+    marking = _mark(hw) and via in ("on", "painted", "in", "at", "across", "along")   # "arrow painted on the road" (Cityscapes' road has its markings)
     if not marking and (via != "of" or hw not in _SIDES and not any(s.part_holonyms() for s in (noun_senses(" ".join(head)) or noun_senses(head[-1]))[:2])):
         return None
     whole = " ".join(tail)
     r = self._decide(whole, self.similarities([whole])[0])
     if r["class"] == self.background or marking and r["class"] not in _PART_OF_WHOLE.get(self.convention, ()): return None
-    return r["class"], "part", f"{' '.join(head)}, a part of a {whole}: {r['evidence']}"[:160]
+    return r["class"], "part", f"{' '.join(head)}, {'a marking on the' if marking else 'a part of a'} {whole}: {r['evidence']}"[:160]
 
 @patch
 def _row(self: EmbeddingMapper, name: str, sim: np.ndarray, own: np.ndarray) -> dict:
@@ -849,8 +886,9 @@ def explain(self: EmbeddingMapper, names: Sequence[str]) -> list[dict]:
         if r["class"] != self.background and self.index.get(f["class"]) is None:
             if f["rule"] not in _WEAK + ("refine",) and (self._below(f["class"], r["class"]) or r["rule"] == "part"):   # (not on
                                                         # a guess; a part the full list labels on its own: a car's wheel)
+                rel = f"a part of {r['class']}" if r["rule"] == "part" else f"below {r['class']}"
                 r = dict(r, **{"class": self.background, "rule": "background",
-                               "evidence": f"the full list calls it {f['class']} ({f['evidence'][:50]}), below {r['class']}, and drops it here"})
+                               "evidence": f"the full list calls it {f['class']} ({f['evidence'][:50]}), {rel}, and drops it here"})
             elif r["rule"] in _WEAK and f["rule"] in ("exact", "synonym"):   # a weak guess yields to the full list's own
                 r = dict(r, **{"class": self.background, "rule": "background",   # class for the thing (a bowl's gloss is
                                "evidence": f"the full list has it as {f['class']} ({f['evidence'][:50]}), a class this one drops"})   # nearly a cup's)
@@ -914,7 +952,9 @@ def _refine(self: EmbeddingMapper, row: dict, own: np.ndarray) -> dict:
     whose own name it nearly is (at least `t_refine`, and `refine_margin` above the decided class's name): a "hot air
     balloon" is Context-459's hot-air balloon, not its balloon; a "down comforter" ADE-847's eiderdown, not its blanket."""
     if row["rule"] not in ("hypernym", "synonym") or row["class"] not in self._col: return row
-    if len(str(row["name"]).split()) < 2 or noun_senses(str(row["name"])): return row   # a word WordNet knows is its sense
+    hp = _head_phrase(row["name"])
+    if len(str(row["name"]).split()) < 2 or noun_senses(str(row["name"])) or noun_senses(hp): return row   # a word WordNet knows
+                                                        # is its sense ("basketball court in the park")
     if not hasattr(self, "_below_cls"):                 # class -> the classes with an anchor up to 4 steps below one of its own
         anchors = {}
         for a, c in self.anchor.items():
@@ -925,6 +965,11 @@ def _refine(self: EmbeddingMapper, row: dict, own: np.ndarray) -> dict:
     d = max(below, key=lambda d: (own[self._col[d]], d))
     sd, s0 = own[self._col[d]], own[self._col[row["class"]]]
     if sd < self.t_refine or sd - s0 < self.refine_margin: return row
+    own_words = lambda c: set(re.findall(r"[a-z]+", readable(c).lower()))
+    if row["rule"] == "synonym" and not (own_words(d) - own_words(row["class"])) & set(re.findall(r"[a-z]+", hp)):
+        return row                                      # a synonym stays unless the name says what sets the finer class
+                                                        # apart: a "staircase with a carpet runner" is a stairway, a "hot
+                                                        # air balloon" a hot-air balloon
     return dict(row, **{"class": d, "rule": "refine", "evidence": f"below {row['class'][:30]}, the name is nearly {d[:40]!r} ({sd:.2f})"})
 
 _FLOWERING = re.compile(r"\b(flowers?|blooms?|blossoms?|flowering)\b")
