@@ -365,3 +365,32 @@ def test_roads_counted_senses_furniture_parts_and_pavements():
         "paving stones by the road": "sidewalk", "grassy verge": "terrain", "tarmac": "road", "pavement": "sidewalk",
         "arrow marking on the asphalt": "road", "wheels of a bus": "bus", "handle of a door": "background", "coaches parked in a row": "bus"}
     assert cs["arrow marking on the asphalt"]["rule"] == "part" and "a marking on the asphalt" in cs["arrow marking on the asphalt"]["evidence"]
+
+
+def test_heads_conjunctions_acronyms_synonyms_and_dining_tables():
+    """Round 20: an adjective after its noun ("puppy asleep on a rug"); a vehicle or a plural person before an "-ing" verb
+    ("steam locomotive pulling carriages", "boys playing football"); "A and B" is A ("guitar and amplifier", not "brown and
+    white dog"); an acronym read last ("rams" are sheep); a class named by a synonym of a close relative ("leather
+    handbag"); toys before a class's own name ("plush animal"); potting words in the head only ("hedge in front of a
+    house"); edible fruit (Context-59 leaves bananas to its 459 list); a dish's genus is no animal (burgers, smoked salmon); VOC desks; rail track's other senses; Cityscapes'
+    bus lanes, scooter makes and no Pole in a "grey lamp pole"; adjectives joined by "and" after a participle."""
+    assert EmbeddingMapper(VOC_CLASSES).map(["puppy asleep on a rug", "steam locomotive pulling carriages", "boys playing football in a park",
+                                             "cow and calf", "brown and white dog", "rams", "office desk", "vespas", "elderly couple"]) == {
+        "puppy asleep on a rug": "dog", "steam locomotive pulling carriages": "train", "boys playing football in a park": "person",
+        "cow and calf": "cow", "brown and white dog": "dog", "rams": "sheep", "office desk": "background", "vespas": "motorbike",
+        "elderly couple": "person"}
+    assert EmbeddingMapper(CONTEXT59_CLASSES).map(["bananas on a plate", "chandeliers", "cheeseburger", "burgers on a grill"]) == {
+        "bananas on a plate": "background", "chandeliers": "light", "cheeseburger": "food", "burgers on a grill": "food"}
+    assert EmbeddingMapper(CONTEXT459_CLASSES).map(["guitar and amplifier", "hedge in front of a house", "light bulb hanging from a wire",
+                                                    "bleachers", "smoked salmon"]) == {
+        "guitar and amplifier": "guitar", "hedge in front of a house": "plant", "light bulb hanging from a wire": "light bulb",
+        "bleachers": "grandstand", "smoked salmon": "food"}
+    ade = {r["name"]: r for r in EmbeddingMapper(ADE150_CLASSES).explain(["plush animal", "leather handbag", "railway line", "hills beyond the lake"])}
+    assert {n: r["class"] for n, r in ade.items()} == {
+        "plush animal": "plaything", "leather handbag": "bag", "railway line": "background", "hills beyond the lake": "hill"}
+    assert "bag.n.04, also called bag" in ade["leather handbag"]["evidence"]
+    assert EmbeddingMapper(ADE847_CLASSES).map(["tractor pulling a plough"]) == {"tractor pulling a plough": "tractor"}
+    assert EmbeddingMapper(CITYSCAPES_CLASSES).map(["curb painted yellow and black", "bus lanes", "tram rails in the street",
+                                                    "grey lamp pole", "lambretta"]) == {
+        "curb painted yellow and black": "sidewalk", "bus lanes": "road", "tram rails in the street": "background",
+        "grey lamp pole": "pole", "lambretta": "motorcycle"}
