@@ -550,7 +550,8 @@ def _np_head(words: Sequence[str]) -> tuple:
                                                        # coaches" ("holding" is no visible thing)
         if w == "and" and not _mostly_adjective(words[i - 1]) and not _mostly_adjective(nxt) and noun_senses(words[i - 1]) \
                 and noun_senses(nxt) and (i + 2 == len(words) or words[i + 2] in _POSTMOD or _participle(words[i + 2])):
-            return list(words[:i]), w, tuple(words[i + 1:])   # two things named together: the first ("violin and bow",
+            return list(words[:i]), w, tuple(x for x in words[i + 1:] if x not in _DETERMINERS)   # two things named
+                                                       # together: the first ("violin and bow",
                                                        # "horse and rider clearing a jump"; not "black and white cat",
                                                        # "post and rail fence")
         verb = (w.endswith("ing") or ((_participle(w) or w in _IRREGULAR) and nxt in _AFTER_PARTICIPLE)) and wordnet().morphy(w, "v") \
@@ -772,8 +773,8 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
     for i, v in enumerate(verbs):                       # "woman cycling": a rider. Verbs come last first, so the words
         before = words + verbs[i + 1:][::-1]            # before verb i are the kept ones and the verbs dropped after it
         if ev := self._rider(before, v, ()): return row(_RIDERS[self.convention], "convention", ev)
-    hd, _, tl = _np_head(words)                         # VOC's and Context's pottedplant: "potted fern", "hanging plant",
-    if "pottedplant" in self._col and len(words) > 1 and (_POTTED & set(hd) or {"pot", "pots", "planter", "planters"} & set(tl)):
+    hd, via, tail = _np_head(words)                     # VOC's and Context's pottedplant: "potted fern", "hanging plant",
+    if "pottedplant" in self._col and len(words) > 1 and (_POTTED & set(hd) or {"pot", "pots", "planter", "planters"} & set(tail)):
                                                         # "tree in a pot" (not "shrubs in front of a house", "bulb hanging
                                                         # from a wire"); the plant in the head (not
         if plant := [s for w in hd if w not in _POTTED for s in noun_senses(w)[:2]   # "bird feeder hanging from a tree")
@@ -782,7 +783,7 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
     if (ag := next(filter(_device_agent, words), None)) and (c := _RIDERS.get(self.convention) if _RIDERS.get(self.convention)
                                                              in self._col else self.index.get("person")):
         return row(c, "convention", f"{ag}: one who rides a {_device_agent(ag)}")   # "biker in a helmet": a rider, or a person
-    words, via, tail = _np_head(words)                  # "man on a bicycle": the man (Cityscapes: a rider)
+    words = hd                                          # "man on a bicycle": the man (Cityscapes: a rider)
     if ev := self._rider(words, via, tail): return row(_RIDERS[self.convention], "convention", ev)
     if (via and len(words) > 1 or len(words) > 2) and _mostly_adjective(words[-1]) and noun_senses(words[-2]) and not noun_senses(" ".join(words)) \
             and not all(s.lexname() == "noun.artifact" for s in noun_senses(words[-1])[:1] + noun_senses(words[-2])[:1]):
