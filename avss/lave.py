@@ -209,6 +209,8 @@ _SENSES = {   # class name -> the synsets datasets mean (ours, from the datasets
     "flower": ["flower.n.01", "flower.n.02"], "shoe": ["shoe.n.01", "boot.n.01", "footwear.n.02"],
     "picture": ["picture.n.02", "painting.n.01"], "field": ["field.n.01", "grassland.n.01", "plain.n.01"], "plate": ["plate.n.04"], "van": ["van.n.05", "minivan.n.01"], "eyeglass": ["spectacles.n.01", "eyeglass.n.01"],
     "turtle": ["turtle.n.02"], "chicken": ["chicken.n.02"],
+    "printer": ["printer.n.02", "printer.n.03"], "manhole": ["manhole.n.01", "manhole_cover.n.01"],   # round 21: a laser printer
+                                                                                  # is WordNet's "machine that prints"; the manhole one sees is its cover
 }
 
 @functools.lru_cache(maxsize=None)
@@ -253,7 +255,8 @@ _CONVENTIONS = {
                        "safety_rail.n.01", "animal.n.01", "statue.n.01"]},
     "voc": {"background": ["tree.n.01", "grass.n.01", "shrub.n.01", "stool.n.01", "bench.n.01", "helicopter.n.01", "truck.n.01",
                            "desk.n.01", "coffee_table.n.01",   # a dining table is a table to eat at
-                           "flower.n.01"], "car": ["van.n.05"], "person": ["crowd.n.01"]},
+                           "flower.n.01"], "car": ["van.n.05"], "person": ["crowd.n.01"],
+            "train": ["car.n.02"], "tvmonitor": ["screen.n.03"]},   # VOC's train includes its railway cars, its tv/monitor any display screen
     "context59": {"cabinet": ["chest_of_drawers.n.01"], "sidewalk": ["pathway.n.02"], "mountain": ["hill.n.01"],
         "building": ["house.n.01", "church.n.02", "barn.n.01", "tower.n.01", "castle.n.02", *_BUILT],
         "bag": ["bag.n.06", "bag.n.04", "luggage.n.01"], "cloth": ["tablecloth.n.01"],
@@ -664,6 +667,19 @@ def _made_by(words: Sequence[str]) -> tuple | None:
     if any(h.name() in _MOVERS for w in ws[i + 1:] for s in noun_senses(w)[:1] for h in _closure(s)): return None
     return ws[i], wordnet().synset(_MAKES[ws[i]])
 
+_BREEDS = {"dog.n.01": "labrador labradoodle yorkie sheltie westie frenchie staffie cockapoo cavapoo goldendoodle jack_russell "
+                        "shiba_inu black_lab yellow_lab chocolate_lab golden_lab",   # breeds a captioner names that WordNet lacks
+           "domestic_cat.n.01": "moggy moggie sphynx maine_coon russian_blue"}     # ("lab" alone is a laboratory)
+_BREEDS = {w.replace("_", " "): s for s, ws in _BREEDS.items() for w in ws.split()}
+
+def _breed(words: Sequence[str]) -> tuple | None:
+    "(breed, synset of its animal) for a name WordNet lacks that ends in a dog or cat breed WordNet lacks ('golden labrador', 'jack russell'), else None."
+    if not words or noun_senses(" ".join(words)): return None
+    for k in (2, 1):
+        b = " ".join([*words[-k:-1], _base(words[-1])][-k:])
+        if len(words) >= k and b in _BREEDS: return b, wordnet().synset(_BREEDS[b])
+    return None
+
 _POTTED = set("potted pot pots planter planters indoor hanging house".split())   # words that put a plant in a pot
 _RIDERS = {"cityscapes": "rider"}   # Cityscapes: a person moved by a device (bicycle, motorcycle, scooter, skates, wheelchair...)
 _MOUNTED = ("on", "riding", "astride", "pedaling", "pedalling", "in")
@@ -756,8 +772,8 @@ def _longer_or_inside(self: EmbeddingMapper, words: Sequence[str]) -> np.ndarray
 
 @patch
 def _by_definition(self: EmbeddingMapper, words: Sequence[str], sense) -> tuple | None:
-    """(class, rule, evidence) when the name read with its sense's gloss ("computer screen: a screen used to display the
-    output of a computer") is at least `t_gloss` similar to a class description (tv monitor), else None."""
+    """(class, rule, evidence) when the name read with its sense's gloss ("airport shuttle: public transport that consists
+    of a bus or train or airplane ...") is at least `t_gloss` similar to a class description (bus), else None."""
     if self._desc_emb is None: self.similarities([])
     sims = embed([f"{' '.join(words)}: {sense.definition()}"])[0] @ self._desc_emb.T
     sims = np.where(self._named_by(list(words[:-1])), -1.0, sims)
@@ -799,6 +815,11 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
         return row(c, "exact", f"{words[-1]} and {tail[0]}: {c}")   # two things a class names together: "horse and carriage"
     if (hit := self.index.get(ph) or self.index.get(_base(ph))) is not None: return row(hit, "exact", f"head: {hit}")   # the head
                                                         # is a class's own name: "mouse next to a keyboard"
+    if len(words) > 1 and not noun_senses(ph) and (c := self._kind_named(words)):   # a modifier that names a class of the
+        return row(c[0], "hyponym", f"{c[1]} {words[-1]}: {c[0]}, a kind of {c[2]}")  # head's kind: "pendant light" (a chandelier)
+    if len(words) > 1 and not noun_senses(ph) and (hit := _synonym_name(self.index, words[-2], words[-1])):
+        return row(hit[0], "synonym", f"{words[-2]} is also {hit[1]}: {hit[0]}")   # a class named with another word for the
+                                                        # modifier: "lift doors" (ADE's elevator door)
     if len(words) > 1 and not noun_senses(ph) and all(_mostly_adjective(w) or _material_word(w) for w in words[:-1]) and not self._in_longer_name(_base(words[-1])) \
             and (hit := self.index.get(words[-1]) or self.index.get(_base(words[-1]))) is not None:   # its adjectives aside ("clean
         return row(hit, "exact", f"head: {hit}")        # plates", "glass sliding door"), unless one may name a longer class ("grand piano")
@@ -808,6 +829,8 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
         words = next(([a, b] for a, b in splits if wordnet().synsets(a, "n") and noun_senses(b)), words)   # "textbook": any noun + a thing
     if (made := _made_by(words)) and (got := self._pick(made[0], [made[1]], simc)):
         return row(got[0], "hypernym", f"{made[0]}, a make of {got[2]}")
+    if (br := _breed(words)) and (got := self._pick(br[0], [br[1]], simc)):
+        return row(got[0], "hypernym", f"{br[0]}, a breed of {got[2]}")
     if via and _mark(words[-1]) and (got := self._whole_of(words, via, tail)): return row(*got)   # "letters painted on the road"
     senses = noun_senses(" ".join(words))
     if len(senses) > 1 and _base(words[-1]) != words[-1]:   # a plural is no collective: "blinds" are not the blind
@@ -838,6 +861,10 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
                     return row(got[0], "part", f"{s.name()}, a part, of a {w} ({got[2]})")
         for h in (s.part_holonyms() + [g for h in s.part_holonyms() for g in h.part_holonyms()]) if via != "of" else ():   # a window frame: a window's,
             if self.anchor.get(h) in wholes: return row(self.anchor[h], "part", f"{s.name()} part of {h.name()}")   # a building's
+    for w in reversed(words[:-1]) if known and not senses and not wholes else ():   # a part WordNet gives the thing a modifier
+        ms = [m for m in noun_senses(w)[:2] if _part_of(known[:3], m)]   # names, where the part has no class: "car headlight", "spoked
+        if ms and (got := self._pick(w, ms, simc)) and got[0] != self.background:   # bicycle wheel", "porcelain toilet bowl"
+            return row(got[0], "part", f"{known[0].name()}, a part of a {w} ({got[2]})")   # (not "dog bed", "bike rack")
     hw = wordnet().morphy(words[-1], "n") or words[-1]
     part = lambda w: any(h in p.part_meronyms() for p in noun_senses(w)[:1] for h in head[:2])   # "tree branches"
     for w in reversed(words[:-1] if not head or hw in _SHAPE_WORDS or part(words[-2]) else []):   # "grassy area", "woman walking", "pavement slabs":
@@ -884,6 +911,42 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
     return row(self.background, "background", "not in WordNet; nearest: " + (self.descriptions[j] if len(sim) else "-"))
 
 _FURNITURE_PARTS = set("door drawer handle knob leg".split())
+
+@functools.lru_cache(maxsize=None)
+def _parts(s) -> frozenset:
+    "The parts WordNet gives `s` or a parent within three steps, and their parts: a bicycle's wheel, a man's hand, a toilet's bowl."
+    near = [s] + [h for h, d in _closure(s).items() if 1 <= d <= 3]
+    out, step = set(), [m for h in near for m in h.part_meronyms()]
+    for _ in range(2): out |= set(step); step = [m for h in step for m in h.part_meronyms()]
+    return frozenset(out)
+
+_PLACES = ("structure.n.01", "room.n.01", "area.n.05", "location.n.01")   # wholes whose parts datasets label apart
+
+def _part_of(senses: Sequence, whole) -> bool:
+    """Whether one of `senses` is a part of `whole`, or lies a step above or below one (a wheel above a bicycle's bicycle wheel),
+    and `whole` is an object, not a building, room or place."""
+    if whole.lexname() not in ("noun.artifact", "noun.animal", "noun.person") or any(h.name() in _PLACES for h in _closure(whole)): return False
+    return any(_closure(s).get(p, 9) <= 1 or _closure(p).get(s, 9) <= 1 for s in senses for p in _parts(whole))
+
+@patch
+def _kind_named(self: EmbeddingMapper, words: Sequence[str]) -> tuple | None:
+    """(class, modifier, head sense) where a modifier is a class's own name and that class lies at most three steps below a
+    sense of the head: "skylight window" is ADE-847's skylight, "bench seat" ADE-150's bench, "light fixture" its light
+    (not "dog bowl")."""
+    heads = noun_senses(words[-1])[:3]
+    for w in words[:-1]:
+        if (c := self.index.get(w)) is None or c == self.background: continue
+        for a in (a for a, k in self.anchor.items() if k == c):
+            if (h := next((h for h in heads if 1 <= _closure(a).get(h, 9) <= 3), None)): return c, w, h.name()
+    return None
+
+def _synonym_name(index: ClassIndex, mod: str, head: str) -> tuple | None:
+    "(class, word) for a class named '<word> <head>' where <word> is another lemma of a noun sense of `mod`: 'lift door' -> elevator door."
+    for s in wordnet().synsets(mod, "n"):
+        for l in s.lemma_names():
+            w = l.replace("_", " ").lower()
+            if w != mod and (c := index.get(f"{w} {_base(head)}")) is not None: return c, w
+    return None
 _ROADS = ("road.n.01", "parking_lot.n.01")
 _DRIVEN = set("parked driving driven drives overtaking".split())
 
@@ -972,7 +1035,7 @@ def _below(self: EmbeddingMapper, fine: str, coarse: str) -> bool:
 def _near_name(self: EmbeddingMapper, row: dict, own: np.ndarray) -> dict:
     """A weak decision (sibling, definition, embedding, no class above) gives way to a class whose own name the name nearly
     is; so does a hypernym decision, when that class's name is at least `t_name_strong` similar and beats the decided
-    class's name by `name_margin` (a tv stand is ADE-847's *television stand*, not its *base, pedestal, stand*)."""
+    class's name by `name_margin` (a skating rink is ADE-847's *ice rink*, not its *building*)."""
     weak = row["rule"] in ("sibling", "definition", "embedding") or (       # the evidence _decide writes when no class lies above
         row["rule"] == "background" and row["evidence"].startswith(("no class above", "not in WordNet")))
     strong = row["rule"] == "hypernym" and row["class"] in self._col
