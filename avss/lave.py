@@ -144,9 +144,11 @@ _PREFER = {"noun.substance": 1, "noun.Tops": 1, "noun.location": 1, "noun.body":
            "noun.shape": 3, "noun.person": 2}             # for a class name: which physical sense to read it as (a class
                                                           # "mug" or "sponge" is the object, not the person WordNet lists first)
 
+_SEEN_EVENTS = ("wave.n.01",)                           # events a photo shows as a thing: the waves of the sea
+
 def _physical(synsets) -> list:
     "Noun senses of physical things, in WordNet's order; proper names (instances) and drug slang dropped."
-    return [s for s in synsets if s.lexname() in _LEXNAME_COST and not s.instance_hypernyms()
+    return [s for s in synsets if (s.lexname() in _LEXNAME_COST or s.name() in _SEEN_EVENTS) and not s.instance_hypernyms()
             and not s.definition().startswith("street name")     # slang for drugs: "snow" is no cocaine, "scoop" no GHB
             and (s.lexname() != "noun.communication" or _shown(s))]   # of messages, only signals one sees: traffic lights
 
@@ -259,24 +261,27 @@ _CONVENTIONS = {
             "train": ["car.n.02"], "tvmonitor": ["screen.n.03"]},   # VOC's train includes its railway cars, its tv/monitor any display screen
     "context59": {"cabinet": ["chest_of_drawers.n.01"], "sidewalk": ["pathway.n.02"], "mountain": ["hill.n.01"],
         "building": ["house.n.01", "church.n.02", "barn.n.01", "tower.n.01", "castle.n.02", *_BUILT],
-        "bag": ["bag.n.06", "bag.n.04", "luggage.n.01"], "cloth": ["tablecloth.n.01"],
+        "bag": ["bag.n.06", "bag.n.04", "luggage.n.01"], "cloth": ["tablecloth.n.01"], "track": _RAILS,   # a railway line is its track,
+        "water": ["wave.n.01"],                                                                     # the waves its water
         "background": ["towel.n.01", "napkin.n.01", "railing.n.01", "rug.n.01", "stool.n.01"]},
     "ade150": {"house": ["bungalow.n.01", "mansion.n.02", "cabin.n.02"], "earth": ["soil.n.02"],   # its "land" names no soil
         "plant": ["hedge.n.01", "houseplant.n.01"],
         "streetlight": ["lamppost.n.01"], "bookcase": ["bookshelf.n.01"], "ottoman": ["footstool.n.01"],
         "minibike": ["motorcycle.n.01", "motor_scooter.n.01"], "blanket": ["quilt.n.01"], "pole": ["post.n.04"],
         "painting": ["picture_frame.n.01", "photograph.n.01"], "river": ["stream.n.01"],
+        "light": ["light_bulb.n.01", "spotlight.n.02"],   # a bare bulb or a spotlight is its light, not its lamp
+        "sea": ["wave.n.01"],
         "background": ["railroad_track.n.01", *_RAILS, "tablecloth.n.01"],
         "building": _BUILT},
 }
 _CONVENTIONS["context459"] = {"pole": ["lamppost.n.01"], "bag": ["briefcase.n.01", *_CONVENTIONS["context59"]["bag"]],
                               "building": _CONVENTIONS["context59"]["building"], "plant": ["shrub.n.01", "hedge.n.01"],
                               "cloth": ["tablecloth.n.01"], "signal light": ["traffic_light.n.01"],
-                              "cabinet": ["chest_of_drawers.n.01"]}
+                              "cabinet": ["chest_of_drawers.n.01"], "track": _RAILS, "water": ["wave.n.01"]}
 _CONVENTIONS["ade847"] = {"house": _CONVENTIONS["ade150"]["house"], "plant": ["hedge.n.01", "houseplant.n.01", "shrub.n.01", "vine.n.01"],
                           "streetlight": ["lamppost.n.01"], "bookcase": ["bookshelf.n.01"], "ottoman": ["footstool.n.01"],
                           "minibike": ["motorcycle.n.01", "motor_scooter.n.01"], "hen": ["chicken.n.02"],
-                          "train": ["locomotive.n.01"], "blanket": ["quilt.n.01"], "building": _BUILT}
+                          "train": ["locomotive.n.01"], "blanket": ["quilt.n.01"], "building": _BUILT, "sea": ["wave.n.01"]}
 _SUPERSET = {"context59": CONTEXT459_CLASSES}   # the full list a benchmark keeps a subset of; the rest is background
 _SUPERSET_CONVENTION = {"context59": "context459"}
 _PART_OF_WHOLE = {"cityscapes": {"building", "car", "truck", "bus", "train", "motorcycle", "bicycle", "vegetation", "sidewalk", "road"}}   # parts labelled as the whole
@@ -343,7 +348,7 @@ def sense_costs(word: str, senses: tuple) -> tuple:
     objects = any(not _is_material(s) and k in ("noun.artifact", "noun.animal", "noun.plant", "noun.object") for s, k in zip(senses, kinds))
     out = []
     for r, (s, k, n) in enumerate(zip(senses, kinds, counts)):
-        c = _LEXNAME_COST[k]
+        c = _LEXNAME_COST.get(k, 1)
         mo = max([m for m, x in zip(counts, kinds) if x not in ("noun.person", "noun.group")], default=0)   # the things' best count
         if k in ("noun.person", "noun.group") and r == 0 and (n > mo or n == mo >= 2 or all(x in ("noun.person", "noun.group") for x in kinds)): c = 0
         if n == 0 and max(counts) >= 3: c += 1
@@ -619,6 +624,13 @@ def _words(name: str) -> list:
         ws = rest[:j] + ["of"] + ws[:k] + [ws[k][:-2]] + rest[j:]
     return re.sub(r"[^\w\s-]", " ", " ".join(ws)).split()
 
+@functools.lru_cache(maxsize=None)
+def _mostly_thing(w: str) -> bool:
+    "Whether an '-ing' word names a thing at least a quarter as often as its verb is used (building, railing, painting; not hanging)."
+    n = lambda lemma, pos: sum(l.count() for s in wordnet().synsets(lemma, pos) for l in s.lemmas() if l.name().lower() == lemma)
+    v = wordnet().morphy(w, "v")
+    return not v or 4 * n(w, "n") >= n(v, "v")
+
 def _drop_action(words: Sequence[str]) -> tuple:
     """(words, verbs dropped): a trailing action goes. A verb that is no noun ("woman walking"); an "-ing" word that is also
     a noun, after something that moves by itself or a plural ("plane landing", "sun setting", "traffic lights hanging": not
@@ -638,7 +650,9 @@ def _drop_action_t(words: tuple) -> tuple:
         if len(words) > 2 and _mostly_adjective(w) and k < len(words) - 1 and _participle(words[k]) and not noun_senses(" ".join(words)):
             dropped.append(words[k]); words = words[:k]; continue
         plural = words[-2] != (wordnet().morphy(words[-2], "n") or words[-2])   # a plural modifies no noun: "wires hanging"
-        if w.endswith("ing") and wordnet().morphy(w, "v") and (not noun_senses(w) or ((_moves(words[:-1]) or plural) and not noun_senses(" ".join(words)))):
+        whole = len(words) > 2 and bool(noun_senses(" ".join(words[-3:-1]))) and not _mostly_thing(w)   # nor does a two-word
+                                                        # name: "light bulb hanging" (not "train station building")
+        if w.endswith("ing") and wordnet().morphy(w, "v") and (not noun_senses(w) or ((_moves(words[:-1]) or plural or whole) and not noun_senses(" ".join(words)))):
             dropped.append(w); words = words[:-1]; continue
         if not w.endswith("ing") and _participle(w) and not noun_senses(w) and not noun_senses(" ".join(words)):
             dropped.append(w); words = words[:-1]; continue
@@ -793,7 +807,9 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
     if "pottedplant" in self._col and len(words) > 1 and (_POTTED & set(hd) or {"pot", "pots", "planter", "planters"} & set(tail)):
                                                         # "tree in a pot" (not "shrubs in front of a house", "bulb hanging
                                                         # from a wire"); the plant in the head (not
-        if plant := [s for w in hd if w not in _POTTED for s in noun_senses(w)[:2]   # "bird feeder hanging from a tree")
+        made = {k for k in range(len(hd)) for i in range(k) if noun_senses(" ".join(hd[i:k + 1]))[:1]   # (nor a word that ends
+                and noun_senses(" ".join(hd[i:k + 1]))[0].lexname() == "noun.artifact"}   # an artifact's name: "light bulb")
+        if plant := [s for k, w in enumerate(hd) if w not in _POTTED and k not in made for s in noun_senses(w)[:2]   # "bird feeder hanging from a tree")
                      if (s.lexname() == "noun.plant" and noun_senses(w)[0].lexname() != "noun.artifact") or s.name() == "plant.n.02"]:
             return row("pottedplant", "convention", f"a plant ({plant[0].name()}) kept in a pot: pottedplant")
     if (ag := next(filter(_device_agent, words), None)) and (c := _RIDERS.get(self.convention) if _RIDERS.get(self.convention)
@@ -1053,11 +1069,29 @@ def _near_name(self: EmbeddingMapper, row: dict, own: np.ndarray) -> dict:
     j = int(own.argmax())
     c = self.classes[j]
     if c in (row["class"], self.background): return row
+    if strong and self._synonym_head(row) and not _says(re.findall(r"[a-z]+", readable(c).lower()), ws):
+        return row                                      # a head that is a synonym of the decided class stays, unless the
+                                                        # name says the nearer class's own words ("wooden staircase" is
+                                                        # ADE-150's stairway, however near "stairs" its name is)
     # the margin is taken after masking: a decided class the modifier names counts as -1 ("table soccer" is no table)
     if strong and (own[j] < self.t_name_strong or own[j] - own[self._col[row["class"]]] < self.name_margin): return row
     t = self.t_name_known if senses else self.t_name   # a word WordNet knows needs more than a look-alike
     if weak and own[j] < t: return row
     return dict(row, **{"class": c, "rule": "name", "evidence": f"the name is nearly {c[:40]!r} ({own[j]:.2f})"})
+
+def _says(words, name) -> bool:
+    "Whether the name has one of `words` (of four letters or more), in a word or around one: 'light' says 'streetlight', 'wooden' says 'wood'."
+    return any(a in b or b in a for a in words for b in name if min(len(a), len(b)) >= 4)
+
+@patch
+def _synonym_head(self: EmbeddingMapper, row: dict) -> bool:
+    "Whether a row's head word is a lemma of its class's own synsets but not a word of the class's name ('staircase' for ADE-150's stairway)."
+    if not hasattr(self, "_class_lemmas"):
+        self._class_lemmas = {}
+        for a, c in self.anchor.items(): self._class_lemmas.setdefault(c, set()).update(l.lower() for l in a.lemma_names())
+    hp = _head_phrase(row["name"]).split()
+    hb = wordnet().morphy(hp[-1], "n") or hp[-1] if hp else ""
+    return hb in self._class_lemmas.get(row["class"], ()) and hb not in re.findall(r"[a-z]+", readable(row["class"]).lower())
 
 @patch
 def _refine(self: EmbeddingMapper, row: dict, own: np.ndarray) -> dict:
@@ -1083,6 +1117,9 @@ def _refine(self: EmbeddingMapper, row: dict, own: np.ndarray) -> dict:
         return row                                      # a synonym stays unless the name says what sets the finer class
                                                         # apart: a "staircase with a carpet runner" is a stairway, a "hot
                                                         # air balloon" a hot-air balloon
+    if self._synonym_head(row) and not _says(own_words(d) - own_words(row["class"]), re.findall(r"[a-z]+", hp)):
+        return row                                      # so does a head that is a synonym of the class, not its name:
+                                                        # a "grand staircase" is a stairway
     return dict(row, **{"class": d, "rule": "refine", "evidence": f"below {row['class'][:30]}, the name is nearly {d[:40]!r} ({sd:.2f})"})
 
 _FLOWERING = re.compile(r"\b(flowers?|blooms?|blossoms?|flowering)\b")

@@ -415,3 +415,18 @@ def test_parts_class_names_breeds_and_railway_cars():
     assert EmbeddingMapper(ADE847_CLASSES).map(["colour laser printer", "lift doors opening", "old red phone box", "square manhole cover"]) == {
         "colour laser printer": "printer", "lift doors opening": "elevator door",
         "old red phone box": "telephone booth, phone booth, call box, telephone box, telephone kiosk", "square manhole cover": "manhole"}
+
+
+def test_actions_after_names_synonym_heads_waves_and_bulbs():
+    """Round 22: an "-ing" word after a two-word name is an action ("lone light bulb hanging"), not after a thing word
+    ("bus station building"); a head that is a synonym of its class stays against a nearer-named class ("curving oak
+    staircase"); waves are water or sea; a railway line is Context's track; a bulb is ADE-150's light."""
+    assert EmbeddingMapper(CONTEXT59_CLASSES).map(["lone light bulb hanging", "railway line in the snow", "waves against a harbour wall"]) == {
+        "lone light bulb hanging": "background", "railway line in the snow": "track", "waves against a harbour wall": "water"}
+    ade = {r["name"]: r for r in EmbeddingMapper(ADE150_CLASSES).explain(["curving oak staircase", "bare bulb in a cellar", "big ocean waves"])}
+    assert {n: r["class"] for n, r in ade.items()} == {"curving oak staircase": "stairway", "bare bulb in a cellar": "light", "big ocean waves": "sea"}
+    assert ade["curving oak staircase"]["rule"] == "hypernym"   # neither the name nor the refine stage moved it
+    assert EmbeddingMapper(ADE847_CLASSES).map(["bus station building"]) == {"bus station building": "building, edifice"}
+    from avss.lave import _drop_action
+    assert _drop_action(["light", "bulb", "hanging"]) == (["light", "bulb"], ["hanging"])
+    assert _drop_action(["train", "station", "building"]) == (["train", "station", "building"], [])
