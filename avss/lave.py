@@ -832,7 +832,7 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
     if (hit := self.index.get(ph) or self.index.get(_base(ph))) is not None: return row(hit, "exact", f"head: {hit}")   # the head
                                                         # is a class's own name: "mouse next to a keyboard"
     if len(words) > 1 and not noun_senses(ph) and (c := self._kind_named(words)):   # a modifier that names a class of the
-        return row(c[0], "hyponym", f"{c[1]} {words[-1]}: {c[0]}, a kind of {c[2]}")  # head's kind: "pendant light" (a chandelier)
+        return row(c[0], "hyponym", f"{c[1]} {words[-1]}: {c[0]}, a kind of {c[2]}")  # head's kind: "skylight window" (ADE's skylight)
     if len(words) > 1 and not noun_senses(ph) and (hit := _synonym_name(self.index, words[-2], words[-1])):
         return row(hit[0], "synonym", f"{words[-2]} is also {hit[1]}: {hit[0]}")   # a class named with another word for the
                                                         # modifier: "lift doors" (ADE's elevator door)
