@@ -213,6 +213,8 @@ _SENSES = {   # class name -> the synsets datasets mean (ours, from the datasets
     "turtle": ["turtle.n.02"], "chicken": ["chicken.n.02"],
     "printer": ["printer.n.02", "printer.n.03"], "manhole": ["manhole.n.01", "manhole_cover.n.01"],   # round 21: a laser printer
                                                                                   # is WordNet's "machine that prints"; the manhole one sees is its cover
+    "outlet": ["wall_socket.n.01", "socket.n.03"], "pitcher": ["pitcher.n.02", "jug.n.01"],   # round 23: the outlet in a wall (not
+    "stair": ["step.n.04", "stairs.n.01", "stairway.n.01"],   # a shop), a jug that pours; a list's one stair class takes its flights
 }
 
 @functools.lru_cache(maxsize=None)
@@ -240,6 +242,7 @@ def class_synsets(c: str) -> tuple:
 _BUILT = ["housing.n.01", "factory.n.01", "warehouse.n.01", "station.n.01"]   # WordNet files apartments, condominiums,
                                                    # factories, warehouses and stations outside building.n.01; the datasets do not
 _RAILS = ["track.n.09", "line.n.14"]   # rail track by its other names: "train tracks", "railway line"
+_PICTURES = ["picture.n.01", "print.n.02"]   # round 23: ADE's painting is any framed picture: a portrait, a print
 _CONVENTIONS = {
     "cityscapes": {"building": ["house.n.01", "building.n.01", "tower.n.01", "church.n.02", "shop.n.01", "garage.n.01", "high-rise.n.01",
                                 "scaffolding.n.01", "dormer.n.01", "balcony.n.01", "awning.n.01", "rooftop.n.01", *_BUILT],
@@ -249,6 +252,8 @@ _CONVENTIONS = {
         "sidewalk": ["pathway.n.02", "walk.n.05", "curb.n.01", "curbstone.n.01", "pavement.n.01", "paving.n.01", "path.n.02"],   # a European
         "terrain": ["verge.n.04"], "fence": ["railing.n.01"],   # city's pavement is its sidewalk; a grass verge is terrain
         "traffic sign": ["signboard.n.01", "street_sign.n.01"], "bus": ["bus.n.01", "coach.n.04"],
+        "traffic light": ["signal.n.03", "signal_fire.n.01"],   # a street's signals and signal lights are its traffic lights (WordNet's
+                                                       # physical "signal" is electric, its "signal light" a fire)
         "rider": ["pedaler.n.01", "skater.n.01"],      # the dataset's rider: anyone moved by a device, skaters included
         "pole": ["post.n.04", "lamppost.n.01", "streetlight.n.01", "telephone_pole.n.01", "signpost.n.01", "flagpole.n.02"],
         "car": ["van.n.05", "minivan.n.01", "car.n.01", "jeep.n.01", "headlight.n.01", "motor_vehicle.n.01"], "person": ["crowd.n.01"],
@@ -268,7 +273,7 @@ _CONVENTIONS = {
         "plant": ["hedge.n.01", "houseplant.n.01"],
         "streetlight": ["lamppost.n.01"], "bookcase": ["bookshelf.n.01"], "ottoman": ["footstool.n.01"],
         "minibike": ["motorcycle.n.01", "motor_scooter.n.01"], "blanket": ["quilt.n.01"], "pole": ["post.n.04"],
-        "painting": ["picture_frame.n.01", "photograph.n.01"], "river": ["stream.n.01"],
+        "painting": ["picture_frame.n.01", "photograph.n.01", *_PICTURES], "river": ["stream.n.01"], "windowpane": ["window.n.01"],
         "light": ["light_bulb.n.01", "spotlight.n.02"],   # a bare bulb or a spotlight is its light, not its lamp
         "sea": ["wave.n.01"],
         "background": ["railroad_track.n.01", *_RAILS, "tablecloth.n.01"],
@@ -281,7 +286,8 @@ _CONVENTIONS["context459"] = {"pole": ["lamppost.n.01"], "bag": ["briefcase.n.01
 _CONVENTIONS["ade847"] = {"house": _CONVENTIONS["ade150"]["house"], "plant": ["hedge.n.01", "houseplant.n.01", "shrub.n.01", "vine.n.01"],
                           "streetlight": ["lamppost.n.01"], "bookcase": ["bookshelf.n.01"], "ottoman": ["footstool.n.01"],
                           "minibike": ["motorcycle.n.01", "motor_scooter.n.01"], "hen": ["chicken.n.02"],
-                          "train": ["locomotive.n.01"], "blanket": ["quilt.n.01"], "building": _BUILT, "sea": ["wave.n.01"]}
+                          "train": ["locomotive.n.01"], "blanket": ["quilt.n.01"], "building": _BUILT, "sea": ["wave.n.01"],
+                          "painting": ["photograph.n.01", *_PICTURES], "windowpane": ["window.n.01"], "vineyard": ["grape.n.02"]}
 _SUPERSET = {"context59": CONTEXT459_CLASSES}   # the full list a benchmark keeps a subset of; the rest is background
 _SUPERSET_CONVENTION = {"context59": "context459"}
 _PART_OF_WHOLE = {"cityscapes": {"building", "car", "truck", "bus", "train", "motorcycle", "bicycle", "vegetation", "sidewalk", "road"}}   # parts labelled as the whole
@@ -631,6 +637,14 @@ def _mostly_thing(w: str) -> bool:
     v = wordnet().morphy(w, "v")
     return not v or 4 * n(w, "n") >= n(v, "v")
 
+_HUES = ("chromatic.a.03", "achromatic.a.01", "light.a.02")   # what colour adjectives are "similar to" in WordNet
+_COLOURING = set("paint dye tint stain turn".split())   # verbs whose complement after a noun is a colour: "wall painted cream"
+
+@functools.lru_cache(maxsize=None)
+def _hue(w: str) -> bool:
+    "Whether `w` names a colour or a shade: an adjective WordNet puts beside chromatic or achromatic ('sage', 'beige', 'grey'), or 'light'."
+    return any(s.name() in _HUES or any(x.name() in _HUES for x in s.similar_tos()) for s in wordnet().synsets(w, "a") + wordnet().synsets(w, "s"))
+
 def _drop_action(words: Sequence[str]) -> tuple:
     """(words, verbs dropped): a trailing action goes. A verb that is no noun ("woman walking"); an "-ing" word that is also
     a noun, after something that moves by itself or a plural ("plane landing", "sun setting", "traffic lights hanging": not
@@ -644,10 +658,14 @@ def _drop_action_t(words: tuple) -> tuple:
     words, dropped = list(words), []
     while len(words) > 1:
         w = words[-1]
-        k = next((k for k in range(len(words) - 2, 0, -1) if _participle(words[k]) or not (_mostly_adjective(words[k]) or words[k] in ("and", "or"))), 0)
+        k = next((k for k in range(len(words) - 2, 0, -1) if _participle(words[k]) or not (_mostly_adjective(words[k]) or _hue(words[k]) or words[k] in ("and", "or"))), 0)
                                                         # adjectives after a participle ("wall painted pale yellow", "curb
-                                                        # painted red and white")
-        if len(words) > 2 and _mostly_adjective(w) and k < len(words) - 1 and _participle(words[k]) and not noun_senses(" ".join(words)):
+                                                        # painted red and white", "wall painted sage green"), or any word after
+                                                        # a colouring verb ("wall painted cream")
+        if len(words) > 2 and (_mostly_adjective(w) or _hue(w) or (k == len(words) - 2 and wordnet().morphy(words[k], "v") in _COLOURING and noun_senses(words[k - 1])
+                                                     and not (_mostly_adjective(words[k - 1]) or _hue(words[k - 1]) or words[k - 1].endswith("ing"))
+                                                     and not any(s.lexname() == "noun.artifact" for s in noun_senses(w)[:1]))) \
+                and k < len(words) - 1 and _participle(words[k]) and not noun_senses(" ".join(words)):
             dropped.append(words[k]); words = words[:k]; continue
         plural = words[-2] != (wordnet().morphy(words[-2], "n") or words[-2])   # a plural modifies no noun: "wires hanging"
         whole = len(words) > 2 and bool(noun_senses(" ".join(words[-3:-1]))) and not _mostly_thing(w)   # nor does a two-word
@@ -803,6 +821,9 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
     for i, v in enumerate(verbs):                       # "woman cycling": a rider. Verbs come last first, so the words
         before = words + verbs[i + 1:][::-1]            # before verb i are the kept ones and the verbs dropped after it
         if ev := self._rider(before, v, ()): return row(_RIDERS[self.convention], "convention", ev)
+    if self.convention in ("ade150", "ade847") and len(words) > 2 and _base(words[0]) == "field" and words[1] == "of" \
+            and (c := self.index.get("field")) is not None:   # ADE labels a field of a crop the field ("field of ripe wheat")
+        return row(c, "convention", f"a field of {words[-1]}: {c}")
     hd, via, tail = _np_head(words)                     # VOC's and Context's pottedplant: "potted fern", "hanging plant",
     if "pottedplant" in self._col and len(words) > 1 and (_POTTED & set(hd) or {"pot", "pots", "planter", "planters"} & set(tail)):
                                                         # "tree in a pot" (not "shrubs in front of a house", "bulb hanging
@@ -815,7 +836,8 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
     if (ag := next(filter(_device_agent, words), None)) and (c := _RIDERS.get(self.convention) if _RIDERS.get(self.convention)
                                                              in self._col else self.index.get("person")):
         return row(c, "convention", f"{ag}: one who rides a {_device_agent(ag)}")   # "biker in a helmet": a rider, or a person
-    words = hd                                          # "man on a bicycle": the man (Cityscapes: a rider)
+    words = list(_drop_action(hd)[0]) if via else hd    # "man on a bicycle": the man (Cityscapes: a rider); "sky turning
+                                                        # pink at sunrise": the sky
     if ev := self._rider(words, via, tail): return row(_RIDERS[self.convention], "convention", ev)
     if (via and len(words) > 1 or len(words) > 2) and _mostly_adjective(words[-1]) and noun_senses(words[-2]) and not noun_senses(" ".join(words)) \
             and not all(s.lexname() == "noun.artifact" for s in noun_senses(words[-1])[:1] + noun_senses(words[-2])[:1]):
@@ -829,8 +851,20 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
         return row(got[0], "convention", f"a toy {words[-1]} is a toy: {got[2]}") if got else row(self.background, "background", f"a toy {words[-1]}: no class for toys")
     if via == "and" and (c := next((c for c in self.classes if {_base(words[-1]), _base(tail[0])} <= set(re.split(r"[\s,-]+", c.lower()))), None)):
         return row(c, "exact", f"{words[-1]} and {tail[0]}: {c}")   # two things a class names together: "horse and carriage"
+    if _base(words[-1]) == "chair" and (c := self.index.get("swivel chair")) is not None and (set(words[:-1]) & _DESK_WORDS
+            or via == "on" and set(tail) & {"wheels", "casters", "castors"}):   # ADE's swivel chair is the office chair ("desk
+        return row(c, "convention", f"a {' '.join(words)}: {c}")          # chair", "chair on wheels")
     if (hit := self.index.get(ph) or self.index.get(_base(ph))) is not None: return row(hit, "exact", f"head: {hit}")   # the head
                                                         # is a class's own name: "mouse next to a keyboard"
+    if _base(words[-1]) in _SNOWED and (c := self.index.get("snow")) is not None and ({"snowy", "snow-covered"} & set(words)
+            or " snow covered " in f" {ph} ") and ((r := _base(" ".join(w for w in words if w not in _SNOW_WORDS))) in _SNOWED or self.index.get(r) is None):
+        return row(c, "convention", f"{ph}: {c}")      # ground one sees only as snow is snow ("snow covered yard"; not "snowy
+                                                        # mountains", which keep their shape, nor a class's own "snowy ski slope")
+    if len(words) > 1 and _base(words[-1]) in ("tower", "case", "terminal"):   # a computer's tower, case or terminal is the
+        for w in reversed(words[:-1]):                  # computer ("pc tower under a desk"; not "clock tower")
+            ms = [m for m in noun_senses(w)[:1] if _synset("computer.n.01") in _closure(m) or _synset("computer.n.01") in m.part_holonyms()]
+            if ms and (got := self._pick(w, ms, simc)) and got[0] != self.background:
+                return row(got[0], "part", f"{words[-1]} of a {w}: {got[2]}")
     if len(words) > 1 and not noun_senses(ph) and (c := self._kind_named(words)):   # a modifier that names a class of the
         return row(c[0], "hyponym", f"{c[1]} {words[-1]}: {c[0]}, a kind of {c[2]}")  # head's kind: "skylight window" (ADE's skylight)
     if len(words) > 1 and not noun_senses(ph) and (hit := _synonym_name(self.index, words[-2], words[-1])):
@@ -849,9 +883,12 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
         return row(got[0], "hypernym", f"{br[0]}, a breed of {got[2]}")
     if via and _mark(words[-1]) and (got := self._whole_of(words, via, tail)): return row(*got)   # "letters painted on the road"
     senses = noun_senses(" ".join(words))
-    if len(senses) > 1 and _base(words[-1]) != words[-1]:   # a plural is no collective: "blinds" are not the blind
+    if len(senses) > 1 and any(b != words[-1] for b in wordnet()._morphy(words[-1], "n")):   # a plural is no collective: "blinds" are not the blind
         senses = tuple(s for s in senses if not (s.lexname() == "noun.group" and _synset("people.n.01") in _closure(s))) or senses
-    senses = _on_road(senses, verbs + [via] + list(tail))   # "coach on a motorway": the bus
+    if len(words) == 1 and (one := [b for b in wordnet()._morphy(words[0], "n") if b != words[0]]) \
+            and noun_senses(one[0])[:1] and noun_senses(one[0])[0].lexname() == "noun.person" and senses and senses[0].lexname() == "noun.group":
+        words, senses = one[:1], noun_senses(one[0])   # nor are "men" a work force: the plural of a person word is people
+    senses = _on_road(senses, verbs + [via] + list(tail), len(words) > 1)   # "coach on a motorway": the bus
     if senses and (got := self._pick(" ".join(words), senses, simc)): return row(*got)
     head = ()
     for i in range(1, len(words) - 1):                  # the longest tail WordNet knows is the head ("airport control tower")
@@ -863,7 +900,7 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
             if ms and _synset("furniture.n.01") in _closure(ms[0]) and (got := self._pick(w, ms, simc)) and got[0] != self.background:
                 c = self.index.get(f"{got[0]} {_base(words[-1])}") or got[0]
                 return row(c, "part", f"{words[-1]}, a part of a {w} ({got[2]})")
-    if len(words) > 1 and (head := _on_road(self._by_sense_gloss(name, _head_senses(words[-2], noun_senses(words[-1]))), verbs + [via] + list(tail))):
+    if len(words) > 1 and (head := _on_road(self._by_sense_gloss(name, _head_senses(words[-2], noun_senses(words[-1]))), verbs + [via] + list(tail), True)):
         hs = self.similarities([words[-1]])[0]           # the head's own similarity weighs its classes; the whole name only
         if got := self._pick(words[-1], head, lambda c: hs[self._col[c]] if c in self._col else 0.5):   # reorders its senses
             return row(got[0], "hypernym", "head: " + got[2])
@@ -889,6 +926,11 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
         ms = [s for s in noun_senses(w) if s.lexname() not in ("noun.person", "noun.group")] or _adjective_nouns(w)
         if ms and (got := self._pick(w, ms, simc)) and got[0] != self.background:
             return row(got[0], "hypernym", f"modifier {w}: " + got[2])
+    for s in known[:1]:                                 # a body part: the person it belongs to ("hand holding a cup")
+        if s.lexname() == "noun.body" and via != "of" and (_synset("external_body_part.n.01") in _closure(s) or any(
+                h.name() in ("torso.n.01", "body.n.01") for h in s.part_holonyms())) and (c := self.index.get("person")) is not None and not any(
+                m.lexname() == "noun.animal" for w in words[:-1] + list(tail) for m in noun_senses(w)[:1]):
+            return row(c, "part", f"{s.name()}, a body part: {c}")
     for s in known[:1]:                                 # a plant or animal no class lies above, whose gloss names a class of
         if s.lexname() in ("noun.plant", "noun.animal"):   # the same kind ("tulip: ... a single showy flower")
             kinds = {}
@@ -927,6 +969,9 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
     return row(self.background, "background", "not in WordNet; nearest: " + (self.descriptions[j] if len(sim) else "-"))
 
 _FURNITURE_PARTS = set("door drawer handle knob leg".split())
+_SNOWED = set("ground field yard slope hillside landscape road lawn earth meadow land garden park street".split())
+_SNOW_WORDS = {"snowy", "snow-covered", "snow", "covered"}
+_DESK_WORDS = set("office desk computer executive task mesh ergonomic rolling gaming".split())   # chairs ADE labels swivel chairs
 
 @functools.lru_cache(maxsize=None)
 def _parts(s) -> frozenset:
@@ -966,13 +1011,21 @@ def _synonym_name(index: ClassIndex, mod: str, head: str) -> tuple | None:
 _ROADS = ("road.n.01", "parking_lot.n.01")
 _DRIVEN = set("parked driving driven drives overtaking".split())
 
-def _on_road(senses: Sequence, context: Sequence) -> tuple:
+def _on_road(senses: Sequence, context: Sequence, modified: bool = False) -> tuple:
     """A head's vehicle senses alone when the rest of the name puts it on a road or parks it ("coach on a motorway", "coach
-    parked by the road": a vehicle, not the trainer); otherwise its senses as they are."""
+    parked by the road": a vehicle, not the trainer), or when the head is a role word whose other senses are things
+    ("tour coach"), when a modifier names its kind or nothing follows it; otherwise its senses as they are."""
     if len(senses) < 2: return tuple(senses)
     road = any(w in _DRIVEN for w in context if w) or any(h.name() in _ROADS for w in context if w for s in noun_senses(w)[:1] for h in _closure(s))
     moving = [s for s in senses if any(h.name() in _MOVERS for h in _closure(s))]
-    return tuple(moving) if road and moving else tuple(senses)
+    role = senses[0].lexname() == "noun.person" and all(s.lexname() in ("noun.person", "noun.artifact") for s in senses) \
+           and (modified or not any(context)) and not any(s.lexname() == "noun.person" or _synset("clothing.n.01") in _closure(s)
+                                                          for w in context if w for s in noun_senses(w)[:1])
+                                                        # a role word whose other senses are vehicles is the vehicle ("tour
+                                                        # coach", "coaches"), unless a phrase after it without a modifier
+                                                        # before it may tell of a person ("coach in a tracksuit"), or the
+                                                        # name dresses it or sets it among people
+    return tuple(moving) if (road or role) and moving else tuple(senses)
 
 _MARKS = set("arrow stripe line marking letter symbol number word".split())   # what is painted on a surface
 def _mark(w: str) -> bool: return bool({w, _base(w), w.removesuffix("s")} & _MARKS)   # ("letters":

@@ -430,3 +430,26 @@ def test_actions_after_names_synonym_heads_waves_and_bulbs():
     from avss.lave import _drop_action
     assert _drop_action(["light", "bulb", "hanging"]) == (["light", "bulb"], ["hanging"])
     assert _drop_action(["train", "station", "building"]) == (["train", "station", "building"], [])
+
+
+def test_people_colours_computers_signals_and_ade_conventions():
+    """Round 23: a body part is its person ("hand gripping a rail"), not a tunnel's mouth; "men" are people; a coach is a bus;
+    a colour after a participle is a state ("kitchen wall painted magnolia", "fence painted light blue"); a computer's
+    tower is the computer; Cityscapes' signals are traffic lights; ADE's office chairs, fields of crops, pictures and
+    windows; snow-covered ground is snow; Context-459's jugs, sockets and steps."""
+    from avss.lave import _drop_action, _hue
+    assert EmbeddingMapper(VOC_CLASSES).map(["two men chatting", "hand gripping a rail", "two luxury coaches"]) == {
+        "two men chatting": "person", "hand gripping a rail": "person", "two luxury coaches": "bus"}
+    assert EmbeddingMapper(CONTEXT59_CLASSES).map(["kitchen wall painted magnolia", "black pc tower", "snowy meadow"]) == {
+        "kitchen wall painted magnolia": "wall", "black pc tower": "computer", "snowy meadow": "snow"}
+    assert _drop_action(["fence", "painted", "light", "blue"]) == (["fence"], ["painted"])
+    assert _hue("beige") and _hue("sage") and not _hue("wall")
+    assert EmbeddingMapper(CONTEXT459_CLASSES).map(["jug of orange juice", "socket on a kitchen wall", "steps to a cellar"]) == {
+        "jug of orange juice": "pitcher", "socket on a kitchen wall": "outlet", "steps to a cellar": "stair"}
+    assert EmbeddingMapper(ADE150_CLASSES).map(["office chair with armrests", "framed print of a city", "field of maize", "sash windows of a terrace"]) == {
+        "office chair with armrests": "swivel chair", "framed print of a city": "painting", "field of maize": "field", "sash windows of a terrace": "windowpane"}
+    assert EmbeddingMapper(ADE847_CLASSES).map(["grapevines in rows", "snow-covered garden", "wedding photograph", "bay windows of a terrace"]) == {
+        "bay windows of a terrace": "windowpane, window", "grapevines in rows": "vineyard", "snow-covered garden": "snow", "wedding photograph": "painting, picture"}
+    assert EmbeddingMapper(CITYSCAPES_CLASSES).map(["red signal above the road", "signal lights at a crossing", "mouth of a road tunnel in a hillside"]) == {
+        "red signal above the road": "traffic light", "signal lights at a crossing": "traffic light",
+        "mouth of a road tunnel in a hillside": "background"}
