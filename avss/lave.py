@@ -1013,8 +1013,9 @@ _DRIVEN = set("parked driving driven drives overtaking".split())
 
 def _on_road(senses: Sequence, context: Sequence, modified: bool = False) -> tuple:
     """A head's vehicle senses alone when the rest of the name puts it on a road or parks it ("coach on a motorway", "coach
-    parked by the road": a vehicle, not the trainer), or when the head is a role word whose other senses are things
-    ("tour coach"), when a modifier names its kind or nothing follows it; otherwise its senses as they are."""
+    parked by the road": a vehicle, not the trainer), or when the head is a role word whose other senses are things, a
+    vehicle among them, and a modifier names its kind or nothing follows it ("tour coach", "coaches"); otherwise its
+    senses as they are."""
     if len(senses) < 2: return tuple(senses)
     road = any(w in _DRIVEN for w in context if w) or any(h.name() in _ROADS for w in context if w for s in noun_senses(w)[:1] for h in _closure(s))
     moving = [s for s in senses if any(h.name() in _MOVERS for h in _closure(s))]
