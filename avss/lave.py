@@ -173,7 +173,17 @@ def noun_senses(text: str) -> tuple:
                 continue                                 # "leather jacket" is no leatherjacket (a fish): its head is a thing
             b = wn.morphy(v, "n") or v                    # an acronym last: "rams" are no RAM
             return tuple(sorted(ss, key=lambda s: (v not in {l.lower() for l in s.lemma_names()}, _proper(s, b))))
-    return ()
+    return tuple(filter(None, map(_synset, _WORDS.get(t) or _WORDS.get(t.removesuffix("s")) or ())))   # words WordNet lacks
+
+_WORDS = {   # everyday words WordNet 3.0 lacks, with the synset each means (round 24; British words and newer ones)
+    "worktop": ["countertop.n.01"], "aircon": ["air_conditioner.n.01"], "air con": ["air_conditioner.n.01"],
+    "wheelie bin": ["ashcan.n.01"], "pedal bin": ["ashcan.n.01"], "strip light": ["fluorescent.n.01"], "tube light": ["fluorescent.n.01"],
+    "tealight": ["candle.n.01"], "tea light": ["candle.n.01"], "speed hump": ["speed_bump.n.01"],
+    "wall light": ["sconce.n.04"], "wall lamp": ["sconce.n.04"], "logo": ["logo.n.01"],   # (a logo is no physical thing in WordNet)
+    "coffee machine": ["coffee_maker.n.01"], "cafetiere": ["coffee_maker.n.01"], "koi": ["carp.n.02"],
+    "ac unit": ["air_conditioner.n.01"], "aircon unit": ["air_conditioner.n.01"], "air con unit": ["air_conditioner.n.01"],
+    "air conditioning unit": ["air_conditioner.n.01"],
+}
 
 def _synset(name: str):
     try: return wordnet().synset(name)
@@ -183,7 +193,8 @@ def _synset(name: str):
 _SENSES = {   # class name -> the synsets datasets mean (ours, from the datasets' class definitions)
     "fruit": ["edible_fruit.n.01", "fruit.n.01"], "runway": ["runway.n.04"], "sofa": ["sofa.n.01", "sectional.n.01"],   # round 20:
     "light": ["light.n.02", "source_of_illumination.n.01", "lighting_fixture.n.01"],   # the fruit one eats, an airstrip, a
-    "grandstand": ["grandstand.n.02", "bleachers.n.01"],   # fixture that lights, bleachers ("an outdoor grandstand without a roof")
+    "grandstand": ["grandstand.n.02", "bleachers.n.01", "stand.n.10"],   # fixture that lights, bleachers ("an outdoor grandstand
+                                                                                  # without a roof"), a stadium's stands (round 24)
     "snow": ["snow.n.02", "snow.n.01"], "smoke": ["smoke.n.01"], "scoop": ["scoop.n.06"], "chain": ["chain.n.03"],   # round 16: the
     "coral": ["coral.n.04", "coral.n.02"], "court": ["court.n.04"], "iron": ["iron.n.04"], "sun": ["sun.n.01"],   # senses a photo
     "dolphin": ["dolphin.n.02"], "clippers": ["clipper.n.03", "clipper.n.04"], "flag pole": ["flagpole.n.02"],   # shows, where
@@ -215,6 +226,62 @@ _SENSES = {   # class name -> the synsets datasets mean (ours, from the datasets
                                                                                   # is WordNet's "machine that prints"; the manhole one sees is its cover
     "outlet": ["wall_socket.n.01", "socket.n.03"], "pitcher": ["pitcher.n.02", "jug.n.01"],   # round 23: the outlet in a wall (not
     "stair": ["step.n.04", "stairs.n.01", "stairway.n.01"],   # a shop), a jug that pours; a list's one stair class takes its flights
+    "copying machine": ["duplicator.n.01"], "coffee machine": ["coffee_maker.n.01"], "fax machine": ["fax.n.01"],   # round 24:
+    "electric saw": ["power_saw.n.01"], "glass marble": ["marble.n.02"], "hard disk drive": ["hard_drive.n.01", "hard_disk.n.01"],   # Context-459's
+    "horse-drawn carriage": ["carriage.n.02", "horse-drawn_vehicle.n.01"], "inflator pump": ["inflater.n.01"], "kart": ["go-kart.n.01"],   # names
+    "money": ["money.n.03", "paper_money.n.01", "coinage.n.01"], "pen container": ["pencil_box.n.01"], "tong": ["tongs.n.01"],   # WordNet
+    "video camera": ["camcorder.n.01"], "surveillance camera": ["television_camera.n.01"], "video player": ["videocassette_recorder.n.01"],   # lacks,
+    "casette recorder": ["cassette_recorder.n.01"], "water dispenser": ["water_cooler.n.01"], "gas cylinder": ["cylinder.n.04"],   # by the
+    "postcard": ["postcard.n.01"], "electronic keyboard": ["synthesizer.n.02", "electronic_instrument.n.01"],   # synsets that
+    "game controller": ["joystick.n.02"], "drainer": ["dish_rack.n.01", "drainboard.n.01"],   # mean them
+    "egg": ["egg.n.02", "egg.n.01", "fried_egg.n.01", "boiled_egg.n.01", "hard-boiled_egg.n.01", "poached_egg.n.01"],   # the egg one
+    "artillery": ["artillery.n.01", "cannon.n.01"], "guardrail": ["safety_rail.n.01", "crash_barrier.n.01"],   # eats, fried or boiled;
+    "basketball backboard": ["backboard.n.01", "basket.n.03"],   # a cannon; a crash barrier; the hoop on the board
+    "clothes tree": ["clothes_tree.n.01", "coatrack.n.01"], "cutting board": ["chopping_board.n.01", "breadboard.n.01"],   # a coat
+    "mailbox": ["mailbox.n.01", "postbox.n.01"], "mannequin": ["mannequin.n.02", "dummy.n.03"],   # rack, a bread board, a post box,
+    "trash bin": ["ashcan.n.01", "wastepaper_basket.n.01"], "ball": ["ball.n.01", "beach_ball.n.01"],   # a shop dummy, a waste
+    "cash register": ["cash_register.n.01", "cashbox.n.01"],   # basket, a beach ball, a till
+    "sconce": ["sconce.n.04", "sconce.n.03"], "carousel": ["carousel.n.02"], "path": ["path.n.02", "trail.n.01"],   # a wall light,
+                                                                                  # a merry-go-round, a trail
+    "toilet": ["toilet.n.02", "toilet_bowl.n.01", "toilet_seat.n.01", "water_closet.n.01"], "arcade machine": ["pinball_machine.n.01"],
+    "trade name": ["trade_name.n.01", "logo.n.01"],   # a toilet's bowl and seat, a pinball machine, a company's logo
+    "dome": ["dome.n.04", "onion_dome.n.01", "cupola.n.02"], "file": ["file.n.01"], "photocopier": ["photocopier.n.01", "duplicator.n.01"],
+    "double door": ["double_door.n.01", "french_door.n.01"],   # a roof's dome (not a stadium), a filing cabinet is no file, a copier,
+    "playground": ["playground.n.02", "swing.n.02", "slide.n.04", "seesaw.n.01", "climbing_frame.n.01"],   # french doors, swings
+    "plume": ["plume.n.02", "feather.n.01"], "pillar": ["column.n.06", "column.n.07"], "whale": ["whale.n.02", "killer_whale.n.01"],
+    "cross": ["cross.n.01", "cross.n.03"], "stone": ["stone.n.02", "pebble.n.01", "cobble.n.01", "paving_stone.n.01"],   # a feather, a
+    "paper": ["paper.n.01"],   # column, an orca, a crucifix; loose stones and pebbles (a boulder is rock); paper, not newspapers
+    # round 24, a review of each Context-459 class's first WordNet sense: the soft cushion (not a shock absorber), the
+    # motorcycle's sidecar (not the cocktail), the bracelet (not a watchband), the cake (not a cake of soap), a pumpkin's fruit...
+    "cushion": ["cushion.n.03"], "sidecar": ["sidecar.n.02"],
+    "dock": ["dock.n.05", "dock.n.04"], "hammer": ["hammer.n.02"], "cake": ["cake.n.03"], "clip": ["clip.n.03"],
+    "bracelet": ["bracelet.n.02"], "shell": ["seashell.n.01"], "stretcher": ["stretcher.n.03"],
+    "drop": ["drop.n.01", "droplet.n.01"], "radiator": ["radiator.n.02", "radiator.n.03"],
+    "menu": ["menu.n.01"], "frame": ["frame.n.10", "picture_frame.n.01"], "helmet": ["helmet.n.02", "helmet.n.01"],
+    "glove": ["glove.n.02", "baseball_glove.n.01"], "balloon": ["balloon.n.02", "balloon.n.01"],
+    "pumpkin": ["pumpkin.n.02", "pumpkin.n.01"], "watermelon": ["watermelon.n.02", "watermelon.n.01"],
+    "lobster": ["lobster.n.02", "lobster.n.01"], "bone": ["bone.n.01", "bone.n.02"],
+    "tank": ["tank.n.02", "tank.n.01"], "flame": ["fire.n.03"], "gas hood": ["hood.n.06"],
+    "exhibition booth": ["booth.n.04", "stall.n.03"],
+    # and of each ADE class's: a roof's canopy (not a cockpit's), a hammock (not a knoll), a log (not a ship's log)...
+    "canopy": ["canopy.n.03"], "pitch": ["playing_field.n.02"], "vault": ["vault.n.03"], "shutter": ["shutter.n.02"],
+    "post": ["post.n.04"], "balcony": ["balcony.n.02", "balcony.n.01"], "cabin": ["cabin.n.02", "cabin.n.01"],
+    "barbecue": ["barbecue.n.03"], "organ": ["organ.n.05", "electric_organ.n.01"], "dashboard": ["dashboard.n.02"],
+    "weeds": ["weed.n.01"], "trough": ["trough.n.05", "manger.n.01"], "casserole": ["casserole.n.02"],
+    "hammock": ["hammock.n.02"], "chess": ["chessboard.n.01", "chessman.n.01"], "log": ["log.n.01"],
+    "chalk": ["chalk.n.04", "chalk.n.01"], "score": ["score.n.02"], "runner": ["runner.n.08"], "games": ["game.n.09"],
+    "roulette": ["roulette_wheel.n.01"], "cutlery": ["cutlery.n.02", "cutter.n.06"], "sponge": ["sponge.n.01"],
+    "valve": ["valve.n.03"], "jack": ["jack.n.10", "jack.n.06"], "grinder": ["mill.n.04", "coffee_mill.n.01"],
+    "pepper": ["pepper.n.04", "pepper.n.03"], "sheet": ["sheet.n.03", "sheet.n.01"], "belt": ["belt.n.02", "belt.n.01"],
+    "plug": ["plug.n.05", "plug.n.01"], "spray": ["atomizer.n.01", "aerosol.n.02"],
+    "notebook": ["notebook.n.01", "notebook.n.02"], "extractor fan": ["exhaust_fan.n.01"],
+    "chaise lounge": ["chaise_longue.n.01"], "fireplace utensils": ["fire_iron.n.01"], "tools box": ["toolbox.n.01"],
+    "newspaper stand": ["newsstand.n.01"], "bread rolls": ["bun.n.01"], "confessional booth": ["confessional.n.01"],
+    "fairground ride": ["ride.n.02"], "hairdresser chair": ["barber_chair.n.01"], "tennis table": ["table-tennis_table.n.01"],
+    "ice bucket": ["wine_bucket.n.01"], "skip": ["dumpster.n.01"], "folding screen": ["screen.n.09"],
+    "butane gas cylinder": ["cylinder.n.04"], "price tag": ["price_tag.n.01"], "diploma": ["diploma.n.01"],
+    "bonfire": ["bonfire.n.01"], "artificial golf green": ["green.n.06"],
+    "land": ["land.n.01", "barren.n.01"],   # ADE-150's land is a stretch of land, a wasteland; its soil is earth (conventions)
 }
 
 @functools.lru_cache(maxsize=None)
@@ -264,7 +331,7 @@ _CONVENTIONS = {
                            "desk.n.01", "coffee_table.n.01",   # a dining table is a table to eat at
                            "flower.n.01"], "car": ["van.n.05"], "person": ["crowd.n.01"],
             "train": ["car.n.02"], "tvmonitor": ["screen.n.03"]},   # VOC's train includes its railway cars, its tv/monitor any display screen
-    "context59": {"cabinet": ["chest_of_drawers.n.01"], "sidewalk": ["pathway.n.02"], "mountain": ["hill.n.01"],
+    "context59": {"car": ["van.n.05"], "cabinet": ["chest_of_drawers.n.01"], "sidewalk": ["pathway.n.02"], "mountain": ["hill.n.01"],
         "building": ["house.n.01", "church.n.02", "barn.n.01", "tower.n.01", "castle.n.02", *_BUILT],
         "bag": ["bag.n.06", "bag.n.04", "luggage.n.01"], "cloth": ["tablecloth.n.01"], "track": _RAILS,   # a railway line is its track,
         "water": ["wave.n.01"],                                                                     # the waves its water
@@ -279,11 +346,12 @@ _CONVENTIONS = {
         "background": ["railroad_track.n.01", *_RAILS, "tablecloth.n.01"],
         "building": _BUILT},
 }
-_CONVENTIONS["context459"] = {"pole": ["lamppost.n.01"], "bag": ["briefcase.n.01", *_CONVENTIONS["context59"]["bag"]],
+_CONVENTIONS["context459"] = {"pot": ["pot.n.01"], "pole": ["lamppost.n.01"], "bag": ["briefcase.n.01", *_CONVENTIONS["context59"]["bag"]],
                               "building": _CONVENTIONS["context59"]["building"], "plant": ["shrub.n.01", "hedge.n.01"],
                               "cloth": ["tablecloth.n.01"], "signal light": ["traffic_light.n.01"],
                               "cabinet": ["chest_of_drawers.n.01"], "track": _RAILS, "water": ["wave.n.01"]}
-_CONVENTIONS["ade847"] = {"house": _CONVENTIONS["ade150"]["house"], "plant": ["hedge.n.01", "houseplant.n.01", "shrub.n.01", "vine.n.01"],
+_CONVENTIONS["ade847"] = {"toilet": _SENSES["toilet"], "trade name": _SENSES["trade name"], "newspaper": ["newspaper.n.03"],
+                          "card game": ["playing_card.n.01"], "booklet": ["booklet.n.01"], "house": _CONVENTIONS["ade150"]["house"], "plant": ["hedge.n.01", "houseplant.n.01", "shrub.n.01", "vine.n.01"],
                           "streetlight": ["lamppost.n.01"], "bookcase": ["bookshelf.n.01"], "ottoman": ["footstool.n.01"],
                           "minibike": ["motorcycle.n.01", "motor_scooter.n.01"], "hen": ["chicken.n.02"],
                           "train": ["locomotive.n.01"], "blanket": ["quilt.n.01"], "building": _BUILT, "sea": ["wave.n.01"],
@@ -380,7 +448,7 @@ class EmbeddingMapper:
                  max_senses: int = 5, rank_cost: float = 1.0, sim_weight: float = 8.0, max_cost: float = 2.0,
                  t_rescue: float = 0.65, t_embed: float = 0.4, wsd_margin: float = 0.05, t_sibling: float = 0.6, t_name: float = 0.6,
                  t_name_known: float = 0.65, t_gloss: float = 0.6,
-                 t_name_strong: float = 0.7, name_margin: float = 0.2, t_refine: float = 0.5, refine_margin: float = 0.1):
+                 t_name_strong: float = 0.75, name_margin: float = 0.2, t_refine: float = 0.5, refine_margin: float = 0.1):
         self.classes, self.background, self.index = list(classes), background, ClassIndex(classes, background)
         self.convention = convention if convention is not None else convention_of(self.classes)
         self.max_senses, self.rank_cost, self.sim_weight, self.max_cost = max_senses, rank_cost, sim_weight, max_cost
@@ -626,7 +694,8 @@ def _words(name: str) -> list:
     ws = str(name).lower().replace("’", "'").split()
     if (k := next((k for k, w in enumerate(ws[:-1]) if w.endswith("'s")), None)) is not None:   # the owned phrase ends at
         rest = ws[k + 1:]                                                                     # its first linking word
-        j = next((j for j, w in enumerate(rest) if j and w in _POSTMOD), len(rest))
+        j = next((j for j, w in enumerate(rest) if j and (w in _POSTMOD or _participle(w) and not _mostly_thing(w))), len(rest))   # or its
+                                                                                    # first verb ("dog's head poking out of a window")
         ws = rest[:j] + ["of"] + ws[:k] + [ws[k][:-2]] + rest[j:]
     return re.sub(r"[^\w\s-]", " ", " ".join(ws)).split()
 
@@ -665,7 +734,8 @@ def _drop_action_t(words: tuple) -> tuple:
         if len(words) > 2 and (_mostly_adjective(w) or _hue(w) or (k == len(words) - 2 and wordnet().morphy(words[k], "v") in _COLOURING and noun_senses(words[k - 1])
                                                      and not (_mostly_adjective(words[k - 1]) or _hue(words[k - 1]) or words[k - 1].endswith("ing"))
                                                      and not any(s.lexname() == "noun.artifact" for s in noun_senses(w)[:1]))) \
-                and k < len(words) - 1 and _participle(words[k]) and not noun_senses(" ".join(words)):
+                and 0 < k < len(words) - 1 and _participle(words[k]) and not noun_senses(" ".join(words)):   # a word stays:
+                                                        # "weathered dark grey" is no action (round 24: it left no word)
             dropped.append(words[k]); words = words[:k]; continue
         plural = words[-2] != (wordnet().morphy(words[-2], "n") or words[-2])   # a plural modifies no noun: "wires hanging"
         whole = len(words) > 2 and bool(noun_senses(" ".join(words[-3:-1]))) and not _mostly_thing(w)   # nor does a two-word
@@ -889,6 +959,12 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
             and noun_senses(one[0])[:1] and noun_senses(one[0])[0].lexname() == "noun.person" and senses and senses[0].lexname() == "noun.group":
         words, senses = one[:1], noun_senses(one[0])   # nor are "men" a work force: the plural of a person word is people
     senses = _on_road(senses, verbs + [via] + list(tail), len(words) > 1)   # "coach on a motorway": the bus
+    if via == "of" and len(senses) > 1 and (own := _belongs(senses, tail)):   # the sense that is a part or a group of what
+        got = self._pick(" ".join(words), own, simc)   # the "of" phrase names ("trunk of an old tree", "pod of dolphins")
+        if got and got[0] != self.background: return row(*got)
+        whole = " ".join(tail)
+        if (r := self._decide(whole, self.similarities([whole])[0]))["class"] != self.background:
+            return row(r["class"], "part", f"{words[-1]} ({own[0].name()}) of {whole}: {r['evidence']}"[:160])
     if senses and (got := self._pick(" ".join(words), senses, simc)): return row(*got)
     head = ()
     for i in range(1, len(words) - 1):                  # the longest tail WordNet knows is the head ("airport control tower")
@@ -971,7 +1047,7 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
 _FURNITURE_PARTS = set("door drawer handle knob leg".split())
 _SNOWED = set("ground field yard slope hillside landscape road lawn earth meadow land garden park street".split())
 _SNOW_WORDS = {"snowy", "snow-covered", "snow", "covered"}
-_DESK_WORDS = set("office desk computer executive task mesh ergonomic rolling gaming".split())   # chairs ADE labels swivel chairs
+_DESK_WORDS = set("office desk computer executive task mesh ergonomic rolling gaming revolving".split())   # chairs ADE labels swivel chairs
 
 @functools.lru_cache(maxsize=None)
 def _parts(s) -> frozenset:
@@ -1002,11 +1078,14 @@ def _kind_named(self: EmbeddingMapper, words: Sequence[str]) -> tuple | None:
     return None
 
 def _synonym_name(index: ClassIndex, mod: str, head: str) -> tuple | None:
-    "(class, word) for a class named '<word> <head>' where <word> is another lemma of a noun sense of `mod`: 'lift door' -> elevator door."
-    for s in wordnet().synsets(mod, "n"):
-        for l in s.lemma_names():
-            w = l.replace("_", " ").lower()
-            if w != mod and (c := index.get(f"{w} {_base(head)}")) is not None: return c, w
+    """(class, word) for a class named '<word> <head>' where <word> is another lemma of a noun sense of `mod` ('lift door' ->
+    elevator door), or a lemma of its parent or grandparent ('espresso machine' -> coffee machine)."""
+    for k, s in enumerate(wordnet().synsets(mod, "n")):
+        for h in [s] + ([p for p, d in _closure(s).items() if 1 <= d <= 2] if k < 2 and _synset("material.n.01") not in _closure(s) else []):
+                                                        # (not a material's: cardboard is paper, but a cardboard box no paper box)
+            for l in h.lemma_names():
+                w = l.replace("_", " ").lower()
+                if w != mod and (c := index.get(f"{w} {_base(head)}")) is not None: return c, w
     return None
 _ROADS = ("road.n.01", "parking_lot.n.01")
 _DRIVEN = set("parked driving driven drives overtaking".split())
@@ -1032,6 +1111,13 @@ _MARKS = set("arrow stripe line marking letter symbol number word".split())   # 
 def _mark(w: str) -> bool: return bool({w, _base(w), w.removesuffix("s")} & _MARKS)   # ("letters":
                                                   # WordNet's literature, yet also the plural of letter)
 _SIDES = set("back front rear side top bottom end edge underside interior inside outside entrance corner tail".split())
+
+def _belongs(senses: Sequence, tail: Sequence[str]) -> tuple:
+    """The senses among `senses` that are a part of what the words `tail` name, or a group of it, in WordNet: a tree's
+    trunk (not the luggage), a pod of dolphins (not the seed case)."""
+    th = _np_head(list(tail))[0]
+    wholes = [w for s in noun_senses(_base(th[-1]))[:2] for w in _closure(s)] if th else []
+    return tuple(s for s in senses if set(s.part_holonyms()) & set(wholes) or set(s.member_meronyms()) & set(wholes))
 
 @patch
 def _whole_of(self: EmbeddingMapper, head: Sequence[str], via: str | None, tail: Sequence[str]) -> tuple | None:
