@@ -484,3 +484,38 @@ def test_class_senses_lexicon_and_parts_of_wholes():
     from avss.lave import _drop_action                  # a participle and two adjectives keep their words (they once left none,
     assert _drop_action(["weathered", "dark", "grey"]) == (["weathered", "dark", "grey"], [])   # and the mapper failed)
     assert EmbeddingMapper(ADE150_CLASSES).map(["stained dark brown"]) == {"stained dark brown": "background"}
+
+def test_round25_owners_twins_and_words_wordnet_lacks():
+    """Round 25: an owner inside a postmodifier owns only what follows it; "X in/of Y" is the class "Y X"; a longer class before
+    a head no class names, an open compound ("wine glass"); ADE-847's plural and spacing twins yield to the fuller class; words
+    WordNet lacks or means otherwise ("trainers", "till", "hydrant", "big wheel", "median"); partitive coils, loops, strings and
+    plumes; marks on a road; traffic and passengers make a coach the vehicle; a gathering of people is people; another sport's
+    court is no volleyball court; a shape or tile of a thing is the thing; stone walls are walls; bonsai are potted."""
+    from avss.lave import _words, _twins, noun_senses
+    assert _words("bunk beds in a children's room") == ["bunk", "beds", "in", "room", "of", "a", "children"]
+    assert _words("cat's paw on a rug") == ["paw", "of", "cat", "on", "a", "rug"]     # an owner up front keeps its reading
+    tw = _twins(tuple(ADE847_CLASSES))
+    assert tw["spotlights"] == "spotlight, spot" and tw["post box"] == "postbox, mailbox, letter box"
+    assert "wheels" not in tw and "stands" not in tw and "fish tank" not in tw   # a singular class beside it; two fuller classes; a name itself
+    assert _twins(tuple(ADE150_CLASSES)) == {}
+    assert [s.name() for s in noun_senses("trainers")] == ["gym_shoe.n.01"] and noun_senses("trainer")[0].lexname() == "noun.person"
+    names = {"audience watching a show": "person", "yellow cab in traffic": "car", "goods wagons in a yard": "train",
+             "sports bike on a track": "motorbike", "tiled hallway floor": "background", "back wheel of a parked car": "car",
+             "bonsai on a shelf": "pottedplant"}
+    assert EmbeddingMapper(VOC_CLASSES).map(list(names)) == names
+    names = {"bunk bed in a kid's room": "bed", "floor tiles in a hall": "floor", "low stone wall by a lane": "wall"}
+    assert EmbeddingMapper(CONTEXT59_CLASSES).map(list(names)) == names
+    names = {"lens of a dslr camera": "camera lens", "wine glasses on a tray": "wineglass", "trainers by the door": "shoe", "clean wine glass": "wineglass",
+             "dishwasher door": "dishwasher"}
+    assert EmbeddingMapper(CONTEXT459_CLASSES).map(list(names)) == names
+    names = {"basin in a cloakroom": "sink", "tall office towers by a river": "skyscraper", "roller shade in a window": "blind",
+             "island in a kitchen": "kitchen island", "brand name on a lorry": "trade name"}
+    assert EmbeddingMapper(ADE150_CLASSES).map(list(names)) == names
+    names = {"grass median with trees": "central reservation", "inflatable castle at a fete": "inflatable bounce game",
+             "goalpost by a pitch": "goal", "headstones by a church": "gravestone, headstone, tombstone", "tennis court at a club": "court",
+             "volleyball court on a beach": "volleyball court", "coil of rope by a boat": "rope", "hard tennis court": "court",
+             "bowling alley lane": "bowling alley"}
+    assert EmbeddingMapper(ADE847_CLASSES).map(list(names)) == names
+    names = {"woman on a moped waiting at the lights": "rider", "skid marks on the road": "road", "coach for pupils": "bus",
+             "coach for the team": "person", "footway by a shop": "sidewalk", "block of flats by a park": "building"}
+    assert EmbeddingMapper(CITYSCAPES_CLASSES).map(list(names)) == names
