@@ -195,7 +195,8 @@ _WORDS = {   # everyday words WordNet 3.0 lacks, with the synset each means (rou
     "motocross bike": ["trail_bike.n.01"], "bmx": ["bicycle.n.01"], "bmx bike": ["bicycle.n.01"], "vespa": ["motor_scooter.n.01"],
     "crop duster": ["airplane.n.01"], "coal wagon": ["freight_car.n.01"], "black cab": ["cab.n.03"], "delivery van": ["van.n.05"], "hydrant": ["fireplug.n.01"], "wingback": ["armchair.n.01"], "wingback chair": ["armchair.n.01"],
 }
-_BEFORE_WORDNET = {"trainers", "till", "big wheel", "wingback", "hydrant", "vespa", "delivery van"}   # British words WordNet has with another first sense (a trainer who trains, glacial till)
+_BEFORE_WORDNET = {"trainers", "till", "big wheel", "wingback", "hydrant", "vespa", "delivery van"}   # words WordNet reads otherwise
+                                                   # (round 25: a trainer who trains, glacial till, a wasp genus, a delivery truck)
 
 def _synset(name: str):
     try: return wordnet().synset(name)
@@ -327,7 +328,7 @@ _CONVENTIONS = {
                                 "scaffolding.n.01", "dormer.n.01", "balcony.n.01", "awning.n.01", "rooftop.n.01", *_BUILT],
         "vegetation": ["hedge.n.01", "tree.n.01", "shrub.n.01", "foliage.n.01", "leaf.n.01", "vine.n.01", "shrubbery.n.01", "shrubbery.n.02", "branch.n.02"],
         "road": ["asphalt.n.01", "lane.n.01", "intersection.n.02", "crossing.n.05", "junction.n.01",
-                 "manhole.n.01", "manhole_cover.n.01", "pothole.n.01", "speed_bump.n.01", "tarmacadam.n.01", "bus_lane.n.01", "cobble.n.01"],   # cobbles are a street's road   # what lies in its surface
+                 "manhole.n.01", "manhole_cover.n.01", "pothole.n.01", "speed_bump.n.01", "tarmacadam.n.01", "bus_lane.n.01", "cobble.n.01"],   # what lies in its surface
         "sidewalk": ["pathway.n.02", "walk.n.05", "curb.n.01", "curbstone.n.01", "pavement.n.01", "paving.n.01", "path.n.02", "paving_stone.n.01"],   # a European
         "terrain": ["verge.n.04"], "fence": ["railing.n.01"],   # city's pavement is its sidewalk; a grass verge is terrain
         "traffic sign": ["signboard.n.01", "street_sign.n.01"], "bus": ["bus.n.01", "coach.n.04"],
@@ -991,7 +992,7 @@ def _decide(self: EmbeddingMapper, name: str, sim: np.ndarray) -> dict:
         words, senses = one[:1], noun_senses(one[0])   # nor are "men" a work force: the plural of a person word is people
     senses = _on_road(senses, verbs + [via] + list(tail), len(words) > 1)   # "coach on a motorway": the bus
     if via in ("of", "in", "on", "at") and (th := _np_head(list(tail))[0]) and (c := self.index.get(f"{_base(th[-1])} {_base(words[-1])}")) is not None:
-        return row(c, "part", f"{' '.join(words)} of {' '.join(tail)}: {c}")   # "lens of a camera": Context-459's camera lens
+        return row(c, "part", f"{' '.join(words)} {via} {' '.join(tail)}: {c}")   # "lens of a camera": Context-459's camera lens
     if via == "of" and len(ss := senses or (noun_senses(words[-1]) if len(words) > 1 else ())) > 1 and (own := _belongs(ss, tail)):   # the sense that is a part or a group of what
         got = self._pick(" ".join(words), own, simc)   # the "of" phrase names ("trunk of an old tree", "pod of dolphins")
         if got and got[0] != self.background: return row(*got)
